@@ -1,0 +1,76 @@
+"""Spans, diagnostics and the one error type the converter raises.
+
+Diagnostics are data: stages return them alongside their result, and only the CLI
+prints them.  Messages are built from already-masked text, never from raw input
+values, so that no secret can reach a terminal through an error path.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ExitStatus(enum.IntEnum):
+    """Exit statuses of the CLI (documented in the README)."""
+
+    OK = 0
+    INVALID = 1  # `validate` found an invalid file; `--check` found a difference
+    USAGE = 2  # bad command line (click's own status for usage errors)
+    INPUT_ERROR = 3  # the input could not be converted (syntax, not curl, unsupported)
+    OUTPUT_EXISTS = 4  # refusing to overwrite existing files without --force
+    INTERNAL = 5  # a generated document failed its schema: a converter bug
+
+
+@dataclass(frozen=True)
+class Span:
+    """A position in a source: 1-based line and column, plus the text of that line."""
+
+    line: int
+    col: int
+    source: str = "<stdin>"
+    line_text: str = ""
+    length: int = 1
+
+    def location(self) -> str:
+        return f"{self.source}:{self.line}:{self.col}"
+
+    def caret(self) -> str:
+        """The source line followed by a caret line under the span."""
+        text = self.line_text.rstrip("\r\n").expandtabs(1)
+        width = max(1, min(self.length, max(1, len(text) - self.col + 1)))
+        return f"  {text}\n  {' ' * (self.col - 1)}{'^' * width}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str  # short stable identifier, e.g. "unknown-option"
+    severity: str  # "error" | "warning" | "info"
+    message: str  # already masked; never contains a secret
+    span: Span | None = None
+
+    def format(self, with_caret: bool = True) -> str:
+        where = self.span.location() + ": " if self.span else ""
+        text = f"{where}{self.severity}: {self.message} [{self.code}]"
+        if with_caret and self.span and self.span.line_text:
+            text += "\n" + self.span.caret()
+        return text
+
+
+@dataclass
+class ConverterError(Exception):
+    """The documented error: bad input (or an internal schema failure)."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    status: ExitStatus = ExitStatus.INPUT_ERROR
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.code, "error", self.message, self.span)
+
+    def __str__(self) -> str:
+        return self.diagnostic().format()
