@@ -1,0 +1,429 @@
+"""curl's semantics: shell words of one ``curl`` command → a :class:`Request`.
+
+Every rule here mirrors what the curl binary (7.88+) sends, and the differential
+test suite checks it against the real binary:
+
+- ``-d``/``--data-*``/``--json``/``-F`` imply POST, ``-T`` PUT, ``-I`` HEAD, ``-G`` GET;
+  ``-X`` wins over all of them.
+- data pieces are joined with ``&``, except ``--json`` pieces, which are appended as is.
+- ``-d @file`` / ``--data-ascii @file`` drop CR and LF; ``--data-binary @file`` and
+  ``--json @file`` keep the bytes; ``--data-raw`` never reads a file.
+- ``--data-urlencode``: ``content``, ``=content``, ``name=content``, ``@file``,
+  ``name@file`` (the first of ``=`` / ``@`` decides); encoding keeps only RFC 3986
+  unreserved characters and turns spaces into ``+``.
+- ``-d`` adds ``Content-Type: application/x-www-form-urlencoded``, ``--json`` adds
+  ``Content-Type: application/json`` and ``Accept: application/json``, ``-F`` adds
+  ``multipart/form-data``, each unless the user gave (or removed) that header.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from . import model
+from .curl_options import OPTION_BY_SHORT, Option, lookup_long
+from .errors import ConverterError, Diagnostic, Span
+from .model import Auth, Body, Command, FormPart, Request, Word
+
+# Options whose presence means the request cannot be expressed on the platform.
+UNSUPPORTED_AUTH = {"digest", "ntlm", "ntlm-wb", "negotiate", "anyauth", "aws-sigv4", "delegation"}
+# Options that matter but are not request-shaping in a way we can map.
+NOT_MAPPED = {"next", "config", "variable", "proxy", "proxy-user", "cert", "key", "cacert", "unix-socket",
+              "abstract-unix-socket", "range", "continue-at", "time-cond", "crlf", "use-ascii"}
+
+
+@dataclass
+class FileSource:
+    """Where local files may be read from (``--read-files``); None → never read."""
+
+    base_dir: Path
+
+    def read(self, path: str, span: Span) -> bytes:
+        if not model.is_literal(path):
+            raise ConverterError("file-outside", "a file name built from a variable cannot be read", span)
+        p = Path(path)
+        if p.is_absolute() or ".." in p.parts:
+            raise ConverterError(
+                "file-outside", "files are read only inside the input's directory (no absolute paths, no '..')", span
+            )
+        full = self.base_dir / p
+        try:
+            return full.read_bytes()
+        except OSError as exc:
+            raise ConverterError("file-unreadable", f"cannot read file {path!r}: {exc.strerror}", span) from None
+
+
+@dataclass
+class _Piece:
+    kind: str  # "data" | "json" | "file" (an unread file)
+    text: str
+    span: Span
+
+
+@dataclass
+class _State:
+    urls: list[Word] = field(default_factory=list)
+    method: Word | None = None
+    headers: list[Word] = field(default_factory=list)
+    pieces: list[_Piece] = field(default_factory=list)
+    form: list[FormPart] = field(default_factory=list)
+    get: bool = False
+    head: bool = False
+    json: bool = False
+    user: Word | None = None
+    bearer: Word | None = None
+    user_agent: Word | None = None
+    referer: Word | None = None
+    cookies: list[Word] = field(default_factory=list)
+    url_query: list[str] = field(default_factory=list)
+    upload: Word | None = None
+    span: Span | None = None
+
+
+def is_curl_command(cmd: Command) -> bool:
+    if not cmd.words:
+        return False
+    first = cmd.words[0].value
+    if not model.is_literal(first):
+        return False
+    name = first.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name in ("curl", "curl.exe")
+
+
+def urlencode_component(text: str) -> str:
+    """curl's ``--data-urlencode`` encoding of literal text (tokens kept)."""
+    return model.map_literals(text, lambda s: quote(s, safe="-._~ ").replace(" ", "+"))
+
+
+def _unquote_form_value(value: str) -> tuple[str, str]:
+    """Split a ``-F`` value after ``name=`` into (content, ;params) honouring ``"…"``."""
+    if value.startswith('"'):
+        out, i = [], 1
+        while i < len(value):
+            ch = value[i]
+            if ch == "\\" and i + 1 < len(value) and value[i + 1] in '"\\':
+                out.append(value[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                return "".join(out), value[i + 1 :]
+            out.append(ch)
+            i += 1
+        return "".join(out), ""
+    cut = value.find(";")
+    return (value, "") if cut < 0 else (value[:cut], value[cut:])
+
+
+def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) -> FormPart:
+    name, eq, rest = arg.partition("=")
+    if not eq:
+        raise ConverterError("bad-form", "a form part needs name=content", span)
+    if literal:
+        return FormPart(name=name, value=rest)
+    kind = rest[:1] if rest[:1] in ("@", "<") else ""
+    content, params = _unquote_form_value(rest[1:] if kind else rest)
+    part = FormPart(name=name)
+    for param in filter(None, (p.strip() for p in params.split(";"))):
+        key, _, val = param.partition("=")
+        val = val.strip('"')
+        if key == "type":
+            part.content_type = val
+        elif key == "filename":
+            part.filename = val
+        else:
+            diags.append(Diagnostic("form-param-ignored", "warning", f"form part parameter {key!r} is not kept", span))
+    if kind == "@":
+        part.file = content
+    elif kind == "<":
+        part.file = content
+        part.filename = part.filename or ""
+        diags.append(Diagnostic("form-file-as-text", "warning",
+                                "a '<file' form part sends the file's text; it is kept as a file part", span))
+    else:
+        part.value = content
+    return part
+
+
+class _Builder:
+    def __init__(self, cmd: Command, files: FileSource | None):
+        self.cmd = cmd
+        self.files = files
+        self.diags: list[Diagnostic] = []
+        self.s = _State(span=cmd.span)
+
+    def warn(self, code: str, message: str, span: Span | None) -> None:
+        self.diags.append(Diagnostic(code, "warning", message, span))
+
+    def error(self, code: str, message: str, span: Span | None) -> None:
+        self.diags.append(Diagnostic(code, "error", message, span))
+
+    # --- option scanning -------------------------------------------------
+
+    def scan(self) -> None:
+        words = self.cmd.words[1:]
+        i, options_done = 0, False
+        while i < len(words):
+            w = words[i]
+            i += 1
+            v = w.value
+            if options_done or not v.startswith("-") or v == "-" or not model.is_literal(v[:2]):
+                self.s.urls.append(w)
+                continue
+            if v == "--":
+                options_done = True
+                continue
+            if v.startswith("--"):
+                opt, enabled, candidates = lookup_long(v[2:])
+                if opt is None:
+                    shown = v if model.is_literal(v) and len(v) <= 40 else v[:2] + "…"
+                    if candidates:
+                        self.warn("ambiguous-option", f"option {shown} is ambiguous ({', '.join(candidates[:4])}…): ignored", w.span)
+                    else:
+                        self.warn("unknown-option", f"unknown option {shown}: ignored", w.span)
+                    continue
+                value = None
+                if opt.takes_value:
+                    if i >= len(words):
+                        raise ConverterError("missing-value", f"option --{opt.name} needs a value", w.span)
+                    value = words[i]
+                    i += 1
+                self.apply(opt, enabled, value, w.span)
+                continue
+            # bundled short options: -sSL, -XPOST, -H'…'
+            j = 1
+            while j < len(v):
+                letter = v[j]
+                opt = OPTION_BY_SHORT.get(letter)
+                if opt is None:
+                    self.warn("unknown-option", f"unknown option -{letter if model.is_literal(letter) else '?'}: ignored", w.span)
+                    j += 1
+                    continue
+                if opt.takes_value:
+                    rest = v[j + 1 :]
+                    if rest:
+                        value = Word(rest, w.span)
+                    elif i < len(words):
+                        value = words[i]
+                        i += 1
+                    else:
+                        raise ConverterError("missing-value", f"option -{letter} needs a value", w.span)
+                    self.apply(opt, True, value, w.span)
+                    break
+                self.apply(opt, True, None, w.span)
+                j += 1
+
+    def apply(self, opt: Option, enabled: bool, word: Word | None, span: Span) -> None:
+        s, name = self.s, opt.name
+        value = word.value if word else ""
+        vspan = word.span if word else span
+        if name == "request":
+            s.method = word
+        elif name == "header":
+            s.headers.append(word)
+        elif name in ("data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json"):
+            self.add_data(name, value, vspan)
+        elif name in ("form", "form-string"):
+            s.form.append(_parse_form(value, name == "form-string", vspan, self.diags))
+        elif name == "get":
+            s.get = enabled
+        elif name == "head":
+            s.head = enabled
+        elif name == "user":
+            s.user = word
+        elif name == "oauth2-bearer":
+            s.bearer = word
+        elif name == "user-agent":
+            s.user_agent = word
+        elif name == "referer":
+            s.referer = Word(value[: -len(";auto")] if value.endswith(";auto") else value, vspan)
+        elif name == "cookie":
+            if "=" in value:
+                s.cookies.append(word)
+            else:
+                self.warn("cookie-file", "-b with a file name reads a cookie jar: not kept", vspan)
+        elif name == "url":
+            s.urls.append(word)
+        elif name == "url-query":
+            s.url_query.append(value[1:] if value.startswith("+") else self.urlencode(value, vspan))
+        elif name == "upload-file":
+            s.upload = word
+        elif name == "basic":
+            pass  # basic is what -u means anyway
+        elif name in UNSUPPORTED_AUTH:
+            self.error("unsupported-auth", f"--{name} authentication cannot be expressed by the platform's connectors", span)
+        elif name in NOT_MAPPED:
+            self.warn("option-ignored", f"--{name} changes the request but is not kept", span)
+
+    # --- data --------------------------------------------------------------
+
+    def read(self, path: str, span: Span) -> str | None:
+        if self.files is None:
+            return None
+        raw = self.files.read(path, span)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConverterError("binary-file", f"file {path!r} is not UTF-8 text: a binary body cannot be kept", span) from None
+        if any(c in text for c in model.FORBIDDEN_CHARS):
+            raise ConverterError("bad-character", "unsupported character U+E000 in a file", span)
+        return text
+
+    def urlencode(self, arg: str, span: Span) -> str:
+        cut = min((k for k in (arg.find("="), arg.find("@")) if k >= 0), default=-1)
+        if cut < 0:
+            return urlencode_component(arg)
+        name, sep, rest = arg[:cut], arg[cut], arg[cut + 1 :]
+        if sep == "=":
+            return (name + "=" if name else "") + urlencode_component(rest)
+        content = self.read(rest, span)
+        if content is None:
+            raise ConverterError("file-not-read", "--data-urlencode reads a file: re-run with --read-files", span)
+        return (name + "=" if name else "") + urlencode_component(content)
+
+    def add_data(self, name: str, value: str, span: Span) -> None:
+        if name == "data-urlencode":
+            self.s.pieces.append(_Piece("data", self.urlencode(value, span), span))
+            return
+        if name == "json":
+            self.s.json = True
+        kind = "json" if name == "json" else "data"
+        if name != "data-raw" and value.startswith("@"):
+            path = value[1:]
+            content = self.read(path, span)
+            if content is None:
+                self.s.pieces.append(_Piece("file", path, span))
+                return
+            if name in ("data", "data-ascii"):
+                content = content.replace("\r", "").replace("\n", "")
+            value = content
+        self.s.pieces.append(_Piece(kind, value, span))
+
+    def joined_data(self) -> str | None:
+        out: list[str] = []
+        for n, p in enumerate(self.s.pieces):
+            if n and p.kind != "json":
+                out.append("&")
+            out.append(p.text)
+        return "".join(out) if self.s.pieces else None
+
+    # --- building the request ----------------------------------------------
+
+    def build(self) -> Request:
+        self.scan()
+        s = self.s
+        if not s.urls:
+            raise ConverterError("no-url", "this curl command has no URL", self.cmd.span)
+        if len(s.urls) > 1:
+            self.error("multiple-urls", f"this curl command sends {len(s.urls)} requests (one per URL): write one command per URL", s.urls[1].span)
+        url_word = s.urls[0]
+        url = url_word.value
+        if "://" not in model.literal_text(url.split("/", 1)[0] + "/") and not url.startswith(model.MARK_OPEN):
+            url = "http://" + url
+            self.warn("no-scheme", "the URL has no scheme: curl assumes http://", url_word.span)
+        url = url.split("#", 1)[0]
+
+        files = [p for p in s.pieces if p.kind == "file"]
+        if files and (len(s.pieces) > 1 or s.get):
+            raise ConverterError("file-not-read", "data from a file mixed with other data: re-run with --read-files", files[0].span)
+        data = self.joined_data()
+        body: Body | None = None
+        method = "GET"
+        if s.get:
+            if data is not None:
+                url += ("&" if "?" in url else "?") + data
+        elif files:
+            body = Body(file=files[0].text)
+            self.warn("file-not-read", "the body comes from a local file that was not read (use --read-files): kept as body_file", files[0].span)
+            method = "POST"
+        elif data is not None:
+            body, method = Body(text=data), "POST"
+        if s.form:
+            if body is not None:
+                raise ConverterError("data-and-form", "-d and -F cannot be used together (curl refuses it)", self.cmd.span)
+            body, method = Body(form=s.form), "POST"
+        if s.upload is not None:
+            body, method = self.upload_body(s.upload, url), "PUT"
+            if url.endswith("/"):
+                url += s.upload.value.replace("\\", "/").rsplit("/", 1)[-1]
+        if s.url_query:
+            url += ("&" if "?" in url else "?") + "&".join(s.url_query)
+        if s.head:
+            method = "HEAD"
+        if s.method is not None:
+            method = s.method.value.upper()
+        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            shown = method if model.is_literal(method) and len(method) < 20 else "this method"
+            self.error("unsupported-method", f"method {shown} is not supported by the platform (GET, POST, PUT, PATCH, DELETE)",
+                       (s.method.span if s.method else self.cmd.span))
+
+        headers = self.headers(body)
+        auth = None
+        if s.bearer is not None:
+            auth = Auth("bearer", token=s.bearer.value, span=s.bearer.span)
+        elif s.user is not None:
+            user, _, password = s.user.value.partition(":")
+            auth = Auth("basic", username=user, password=password, span=s.user.span)
+        return Request(method=method, url=url, headers=headers, body=body, auth=auth, span=self.cmd.span,
+                       diagnostics=self.diags)
+
+    def upload_body(self, word: Word, url: str) -> Body:
+        if word.value in ("-", "."):
+            raise ConverterError("stdin-upload", "-T - uploads standard input, which cannot be kept", word.span)
+        content = self.read(word.value, word.span)
+        if content is None:
+            self.warn("file-not-read", "the body comes from a local file that was not read (use --read-files): kept as body_file", word.span)
+            return Body(file=word.value)
+        return Body(text=content)
+
+    def headers(self, body: Body | None) -> list[tuple[str, str]]:
+        """Headers in curl's wire order, without curl's defaults."""
+        s = self.s
+        custom: list[tuple[str, str]] = []
+        removed: set[str] = set()
+        for w in s.headers:
+            raw = w.value
+            if raw.startswith("@"):
+                self.warn("header-file", "-H @file reads headers from a file: not kept", w.span)
+                continue
+            cut = min((k for k in (raw.find(":"), raw.find(";")) if k >= 0), default=-1)
+            if cut <= 0:
+                self.warn("bad-header", "a header needs 'Name: value': ignored", w.span)
+                continue
+            name, sep, value = raw[:cut].strip(), raw[cut], raw[cut + 1 :]
+            if sep == ";":
+                if value.strip():
+                    self.warn("bad-header", "a header needs 'Name: value': ignored", w.span)
+                    continue
+                custom.append((name, ""))
+                continue
+            value = value.lstrip(" \t")
+            if value.strip() == "":
+                removed.add(name.lower())
+                continue
+            custom.append((name, value.rstrip("\r\n")))
+        present = {k.lower() for k, _ in custom} | removed
+        front: list[tuple[str, str]] = []
+        if s.user_agent is not None and "user-agent" not in present:
+            front.append(("User-Agent", s.user_agent.value))
+        if s.referer is not None and "referer" not in present:
+            front.append(("Referer", s.referer.value))
+        if s.cookies and "cookie" not in present:
+            front.append(("Cookie", "; ".join(w.value for w in s.cookies)))
+        tail: list[tuple[str, str]] = []
+        if body is not None and "content-type" not in present:
+            if body.form is not None:
+                tail.append(("Content-Type", "multipart/form-data"))
+            elif s.json:
+                tail.append(("Content-Type", "application/json"))
+            elif s.upload is None:
+                tail.append(("Content-Type", "application/x-www-form-urlencoded"))
+        if s.json and body is not None and "accept" not in present:
+            tail.append(("Accept", "application/json"))
+        return front + custom + tail
+
+
+def request_from_command(cmd: Command, files: FileSource | None = None) -> Request:
+    """One ``curl`` command's words → a Request (diagnostics attached)."""
+    return _Builder(cmd, files).build()
