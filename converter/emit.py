@@ -1,0 +1,338 @@
+"""Requests → connector and action documents (plain dicts in FORMAT.md key order).
+
+The steps, each a small function over the request model:
+
+1. :func:`split_url` separates scheme, userinfo, host, path and query (kept as written);
+2. :func:`detect_auth` picks the first credential: ``-u`` / ``--oauth2-bearer`` / URL
+   userinfo, then credential headers in order, then credential query parameters;
+3. requests with the same base URL and auth share a connector (:class:`Emitter`);
+4. every other secret is replaced in place (:mod:`converter.secrets`), template
+   variables become input arguments ``{{{name}}}``, and the documents are built.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+
+from . import model, naming
+from .errors import ConverterError, Diagnostic
+from .model import Request
+from .secret_catalog import auth_scheme, is_credential_header, is_credential_param
+from .secrets import Placeholders
+
+_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?]*)(?P<path>[^?]*)(?:\?(?P<query>.*))?$", re.S)
+
+
+@dataclass
+class Url:
+    scheme: str
+    userinfo: str | None
+    host: str
+    port: str | None
+    path: str
+    query: list[tuple[str, str | None]]
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.scheme}://{self.host}" + (f":{self.port}" if self.port else "")
+
+
+def split_url(url: str, req: Request) -> Url:
+    m = _URL_RE.match(url)
+    if not m:
+        raise ConverterError("bad-url", "this URL has no scheme://host part", req.span)
+    scheme = m["scheme"].lower()
+    if scheme not in ("http", "https"):
+        raise ConverterError("bad-scheme", f"only http and https URLs can be converted (got {scheme[:10]}:)", req.span)
+    authority = m["authority"]
+    userinfo = None
+    if "@" in authority:
+        userinfo, _, authority = authority.rpartition("@")
+    host, port = authority, None
+    hp = re.match(r"^(\[[^\]]*\]|[^:]*)(?::(\d*))?$", authority)
+    if hp:
+        host, port = hp.group(1), hp.group(2) or None
+    if not host or model.has_tokens(host):
+        raise ConverterError("variable-host", "the URL's host comes from a variable: write the API's real base URL", req.span)
+    default = {"http": "80", "https": "443"}[scheme]
+    if port == default:
+        port = None
+    query: list[tuple[str, str | None]] = []
+    if m["query"]:
+        for item in m["query"].split("&"):
+            if not item:
+                continue
+            key, eq, val = item.partition("=")
+            query.append((key, val if eq else None))
+    return Url(scheme, userinfo, host.lower(), port, m["path"] or "/", query)
+
+
+@dataclass
+class AuthFound:
+    """The connector's auth, in output form, plus what it consumed from the request."""
+
+    config: str  # no_auth | basic_auth | api_key_auth
+    fields: dict = field(default_factory=dict)
+    header: str | None = None  # consumed header name (lower case)
+    param: str | None = None  # consumed query parameter name
+
+    def signature(self) -> tuple:
+        return (self.config, tuple(sorted(self.fields.items())))
+
+
+def _basic_from_header(credential: str) -> tuple[str, str] | None:
+    if not model.is_literal(credential):
+        return None
+    try:
+        decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFound:
+    """The first credential of the request, with its secrets already placeholders."""
+    prefix = conn.upper()
+
+    def basic(user: str, password: str, where: str) -> AuthFound:
+        return AuthFound("basic_auth", {
+            "username": ph.whole(user, f"{prefix}_USERNAME", where + " (username)"),
+            "password": ph.whole(password, f"{prefix}_PASSWORD", where + " (password)"),
+        })
+
+    def api_key(key: str, pattern: str, secret: str, where: str) -> AuthFound:
+        return AuthFound("api_key_auth", {
+            "auth_type": "header_auth", "header_auth_key": key, "header_auth_value_pattern": pattern,
+            "api_key": ph.whole(secret, f"{prefix}_API_KEY", where),
+        })
+
+    if req.auth is not None:
+        if req.auth.kind == "bearer":
+            return api_key("Authorization", "Bearer %s", req.auth.token, "--oauth2-bearer")
+        return basic(req.auth.username, req.auth.password, "-u")
+    if url.userinfo is not None:
+        user, _, password = url.userinfo.partition(":")
+        return basic(user, password, "URL userinfo")
+    for name, value in req.headers:
+        lname = name.lower()
+        if lname in ("authorization", "proxy-authorization"):
+            if lname == "proxy-authorization":
+                continue
+            split = auth_scheme(value)
+            if split is None:
+                continue
+            pattern, credential = split
+            if pattern.lower() == "basic %s":
+                pair = _basic_from_header(credential)
+                if pair is not None:
+                    auth = basic(pair[0], pair[1], f"header {name} (Basic)")
+                    auth.header = lname
+                    return auth
+            auth = api_key(name, pattern, credential, f"header {name}")
+            auth.header = lname
+            return auth
+        if lname != "cookie" and is_credential_header(name) and value.strip():
+            auth = api_key(name, "%s", value, f"header {name}")
+            auth.header = lname
+            return auth
+    for key, value in url.query:
+        if value and model.is_literal(key) and is_credential_param(key):
+            auth = AuthFound("api_key_auth", {
+                "auth_type": "param_auth", "param_auth_param_name": key,
+                "api_key": ph.whole(value, f"{prefix}_API_KEY", f"query {key}"),
+            })
+            auth.param = key
+            return auth
+    return AuthFound("no_auth")
+
+
+def _render(value: str) -> str:
+    """Tokens → output syntax: shell vars and placeholders ``<<NAME>>``, templates ``{{{name}}}``."""
+    out = []
+    for p in model.parts(value):
+        if isinstance(p, model.Lit):
+            out.append(p.text)
+        elif p.kind == model.TEMPLATE:
+            out.append("{{{" + naming.arg_name(p.name) + "}}}")
+        else:
+            out.append("<<" + placeholder_name(p.name) + ">>")
+    return "".join(out)
+
+
+def _args_in(value: str, into: dict[str, None]) -> None:
+    for tok in model.tokens(value):
+        if tok.kind == model.TEMPLATE:
+            into.setdefault(naming.arg_name(tok.name), None)
+
+
+def _is_json(headers: list[tuple[str, str]], text: str) -> bool:
+    for k, v in headers:
+        if k.lower() == "content-type":
+            return "json" in v.lower()
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _is_form(headers: list[tuple[str, str]]) -> bool:
+    return any(k.lower() == "content-type" and "x-www-form-urlencoded" in v.lower() for k, v in headers)
+
+
+@dataclass
+class Result:
+    connectors: list[dict]
+    actions: list[dict]
+    diagnostics: list[Diagnostic]
+    placeholders: Placeholders
+
+    def bundle(self) -> dict:
+        return {"connectors": self.connectors, "actions": self.actions}
+
+
+class Emitter:
+    """Accumulates requests of one run into connectors and actions."""
+
+    def __init__(self, connector_name: str | None = None, action_name: str | None = None):
+        self.connector_override = connector_name
+        self.action_override = action_name
+        self.ph = Placeholders()
+        self.connectors: list[dict] = []
+        self._conn_by_key: dict[tuple, dict] = {}
+        self._conn_names = naming.UniqueNames()
+        self._action_names = naming.UniqueNames()
+        self.actions: list[dict] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, req: Request) -> dict:
+        url = split_url(req.url, req)
+        base_name = self.connector_override or naming.connector_name(url.host)
+        auth = detect_auth(req, url, base_name, self.ph)
+        key = (url.base_url, auth.signature())
+        conn = self._conn_by_key.get(key)
+        if conn is None:
+            conn = self._new_connector(base_name, url, auth, req)
+        action = self._action(req, url, auth, conn)
+        self.actions.append(action)
+        return action
+
+    def _new_connector(self, base_name: str, url: Url, auth: AuthFound, req: Request) -> dict:
+        name = self._conn_names.take(base_name)
+        doc: dict = {"name": name}
+        if req.description:
+            doc["description"] = req.description
+        doc["base_url"] = url.base_url
+        doc["auth_config"] = auth.config
+        if auth.config != "no_auth":
+            doc[auth.config] = {k: _render(v) if isinstance(v, str) and k in ("api_key", "username", "password") else v
+                                for k, v in auth.fields.items()}
+        if url.scheme == "http":
+            self.diagnostics.append(Diagnostic("plain-http", "warning",
+                                               f"connector {name}: the platform wants https; http kept as written", req.span))
+        self.connectors.append(doc)
+        self._conn_by_key[(url.base_url, auth.signature())] = doc
+        return doc
+
+    def _action(self, req: Request, url: Url, auth: AuthFound, conn: dict) -> dict:
+        ph, prefix = self.ph, conn["name"].upper()
+        args: dict[str, None] = {}
+        if self.action_override and not self.actions:
+            name = self._action_names.take(self.action_override)
+        else:
+            name = self._action_names.take(req.name or naming.action_name(req.method, url.path))
+        path = ph.scan(url.path, f"{prefix}_TOKEN", "path")
+        _args_in(path, args)
+        doc: dict = {"name": name}
+        if req.description:
+            doc["description"] = req.description
+        doc.update({"connector": conn["name"], "method": req.method, "path": _render(path)})
+
+        headers = []
+        for hname, value in req.headers:
+            lname = hname.lower()
+            if auth.header == lname:
+                continue
+            where = f"header {hname}"
+            if lname == "cookie":
+                value = self._cookie_secrets(value, prefix, where)
+            elif is_credential_header(hname) or lname == "proxy-authorization":
+                split = auth_scheme(value) if lname in ("authorization", "proxy-authorization") else None
+                if split and split[0] != "%s":
+                    scheme_text = value[: len(value) - len(split[1])]
+                    value = scheme_text + ph.whole(split[1], f"{prefix}_{hname}", where)
+                else:
+                    value = ph.whole(value, f"{prefix}_{hname}", where)
+            else:
+                value = ph.scan(value, f"{prefix}_{hname}", where)
+            _args_in(value, args)
+            headers.append({"key": hname, "value": _render(value)})
+        if headers:
+            doc["headers"] = headers
+
+        query = []
+        for qkey, qval in url.query:
+            if auth.param is not None and qkey == auth.param:
+                continue
+            if qval is not None:
+                where = f"query {model.literal_text(qkey)}"
+                if model.is_literal(qkey) and is_credential_param(qkey) and qval:
+                    qval = ph.whole(qval, f"{prefix}_{qkey}", where)
+                else:
+                    qval = ph.scan(qval, f"{prefix}_{qkey}", where)
+                _args_in(qval, args)
+            _args_in(qkey, args)
+            query.append({"key": _render(qkey), "value": None if qval is None else _render(qval)})
+        if query:
+            doc["query_params"] = query
+
+        body = req.body
+        if body is not None:
+            if body.text is not None:
+                text = body.text
+                if _is_json(req.headers, text):
+                    text = ph.json_body(text, prefix, "body")
+                elif _is_form(req.headers):
+                    text = ph.pairs(text, prefix, "body")
+                else:
+                    text = ph.scan(text, f"{prefix}_SECRET", "body")
+                _args_in(text, args)
+                doc["body"] = _render(text)
+            elif body.form is not None:
+                parts = []
+                for part in body.form:
+                    entry: dict = {"key": _render(part.name)}
+                    if part.file is not None:
+                        entry["file"] = _render(part.file)
+                        if part.content_type:
+                            entry["content_type"] = part.content_type
+                    else:
+                        where = f"form field {model.literal_text(part.name)}"
+                        value = part.value or ""
+                        if is_credential_param(model.literal_text(part.name)) and value:
+                            value = ph.whole(value, f"{prefix}_{model.literal_text(part.name)}", where)
+                        else:
+                            value = ph.scan(value, f"{prefix}_{model.literal_text(part.name)}", where)
+                        _args_in(value, args)
+                        entry["value"] = _render(value)
+                        if part.content_type:
+                            entry["content_type"] = part.content_type
+                    parts.append(entry)
+                doc["form_data"] = parts
+            elif body.file is not None:
+                doc["body_file"] = _render(body.file)
+        if args:
+            doc["input_args"] = [{"name": a, "type": "string", "required": True} for a in args]
+        return doc
+
+    def _cookie_secrets(self, value: str, prefix: str, where: str) -> str:
+        """Cookie values are session credentials: every literal cookie value is a secret."""
+        out = []
+        for item in value.split("; "):
+            key, eq, val = item.partition("=")
+            if eq and val:
+                val = self.ph.whole(val, f"{prefix}_{key}", f"{where} {key}")
+            out.append(key + eq + val)
+        return "; ".join(out)
+
+    def result(self) -> Result:
+        return Result(self.connectors, self.actions, self.diagnostics, self.ph)

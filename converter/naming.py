@@ -1,0 +1,112 @@
+"""Stable names for connectors, actions and input arguments (FORMAT.md "name" rules)."""
+from __future__ import annotations
+
+import re
+
+from . import model
+
+NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
+MAX_NAME = 64
+
+# Second-level labels under which registrable domains sit one level deeper
+# (`bbc.co.uk` → `bbc`).  Enough for the APIs people convert; not the whole PSL.
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gv"}
+# Hosting suffixes where the tenant label is the name (`acme.atlassian.net` is Jira,
+# but `acme.service-now.com` should still read `service_now`): only pure hosting platforms.
+_HOSTING = {"azurewebsites.net", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
+            "cognitiveservices.azure.com", "openai.azure.com", "blob.core.windows.net", "azure-api.net"}
+
+_VERSION_RE = re.compile(r"^(v\d+[a-z0-9.]*|\d{4}-\d{2}-\d{2}|\d+(\.\d+)+|api|rest|latest)$", re.I)
+_ID_RE = re.compile(r"^([0-9]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z]{1,4}[0-9][A-Za-z0-9]{7,})$", re.I)
+
+
+def snake(text: str) -> str:
+    """``camelCase``, ``kebab-case``, ``dotted.name`` → ``snake_case`` (ASCII only)."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"[^A-Za-z0-9]+", "_", text)
+    return text.strip("_").lower()
+
+
+def _fit(name: str, fallback: str) -> str:
+    name = re.sub(r"_+", "_", name).strip("_")
+    if not name:
+        name = fallback
+    if not name[0].isalpha():
+        name = f"{fallback}_{name}"
+    if len(name) < 2:
+        name = f"{name}_{fallback}"
+    return name[:MAX_NAME].rstrip("_")
+
+
+def connector_name(host: str) -> str:
+    """The main label of the host's registrable domain: ``api.openai.com`` → ``openai``."""
+    host = host.lower().rstrip(".")
+    if re.fullmatch(r"[0-9.]+|\[[0-9a-f:.]+\]", host):
+        return _fit("host_" + snake(host), "api")
+    labels = host.split(".")
+    for suffix in _HOSTING:
+        if host.endswith("." + suffix):
+            tenant = host[: -len(suffix) - 1].split(".")[-1]
+            return _fit(snake(tenant), "api")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        main = labels[-3]
+    elif len(labels) >= 2:
+        main = labels[-2]
+    else:
+        main = labels[0]
+    return _fit(snake(main), "api")
+
+
+def path_words(path: str) -> list[str]:
+    """Meaningful words of a path: no version segments, literal ids or secrets."""
+    words: list[str] = []
+    for seg in path.split("/"):
+        if not seg:
+            continue
+        tok = model.sole_token(seg)
+        if tok is not None:
+            if tok.kind == model.TEMPLATE:
+                words.append("by_" + snake(tok.name))
+            continue
+        lit = model.literal_text(seg)
+        if not lit or _VERSION_RE.match(lit) or _ID_RE.match(lit):
+            continue
+        lit = re.sub(r"\.(json|xml|csv)$", "", lit, flags=re.I)
+        word = snake(lit)
+        if word:
+            words.append(word)
+    return words
+
+
+def action_name(method: str, path: str) -> str:
+    words = path_words(path)
+    return _fit("_".join([method.lower()] + (words or ["root"])), "action")
+
+
+def arg_name(name: str) -> str:
+    """An input argument name from a template variable name."""
+    return _fit(snake(name) if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else name, "arg")
+
+
+def checked_name(name: str, what: str) -> str:
+    if not NAME_RE.match(name) or len(name) > MAX_NAME:
+        from .errors import ConverterError, ExitStatus
+
+        raise ConverterError("bad-name", f"{what} name must match {NAME_RE.pattern} (2-64 chars)", None, ExitStatus.USAGE)
+    return name
+
+
+class UniqueNames:
+    """Hands out names unique within a run: ``get_users``, ``get_users_2``, …"""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate in self.used:
+            n += 1
+            suffix = f"_{n}"
+            candidate = name[: MAX_NAME - len(suffix)] + suffix
+        self.used.add(candidate)
+        return candidate

@@ -1,0 +1,163 @@
+"""The secrets pass: every credential becomes a ``<<PLACEHOLDER>>`` token.
+
+FORMAT.md's three rules, applied to token-encoded values:
+
+1. a shell variable anywhere → ``<<VAR>>`` (done when rendering: every shell token);
+2. a template variable in a credential position → ``<<UPPER_SNAKE>>``;
+3. a literal secret → ``<<CONNECTOR_ROLE>>`` (or the field's own name).
+
+Literal secrets are found by position (credential headers, params, JSON fields) and
+by format (:mod:`converter.secret_catalog`), wherever they hide.  The registry keeps
+one name per distinct secret, and remembers every literal it replaced so that the
+CLI can prove none of them reaches an output.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from . import model
+from .secret_catalog import find_secrets, is_credential_header, is_credential_param, mask, placeholder_name
+
+
+@dataclass
+class Created:
+    name: str
+    where: str
+    masked: str  # the masked literal, or "$VAR" / "{{var}}" for variables
+
+
+@dataclass
+class Placeholders:
+    """One run's placeholders: literal secret → name, plus a report of what was created."""
+
+    by_secret: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+    created: list[Created] = field(default_factory=list)
+    _reported: set[tuple[str, str]] = field(default_factory=set)
+
+    def literal(self, secret: str, name: str, where: str) -> str:
+        """The placeholder token for a literal secret (one name per distinct secret)."""
+        name = placeholder_name(name)
+        known = self.by_secret.get(secret)
+        if known is None:
+            known, n = name, 1
+            while known in self.taken:
+                n += 1
+                known = f"{name}_{n}"
+            self.by_secret[secret] = known
+            self.taken.add(known)
+        self._report(known, where, mask(secret) if secret else "(empty)")
+        return model.placeholder(known)
+
+    def variable(self, var: model.Var, where: str) -> str:
+        """The placeholder token for a shell or template variable in a secret position."""
+        name = placeholder_name(var.name)
+        self.taken.add(name)
+        shown = f"${var.name}" if var.kind == model.SHELL_VAR else "{{" + var.name + "}}"
+        self._report(name, where, shown)
+        return model.placeholder(name)
+
+    def _report(self, name: str, where: str, shown: str) -> None:
+        if (name, where) not in self._reported:
+            self._reported.add((name, where))
+            self.created.append(Created(name, where, shown))
+
+    def note_shell_vars(self, value: str, where: str) -> None:
+        for tok in model.tokens(value):
+            if tok.kind == model.SHELL_VAR:
+                self.variable(tok, where)
+
+    # --- whole values and scans ---------------------------------------------
+
+    def whole(self, value: str, name: str, where: str) -> str:
+        """A value in a credential position: all of it is the secret."""
+        tok = model.sole_token(value)
+        if tok is not None:
+            return value if tok.kind == model.PLACEHOLDER else self.variable(tok, where)
+        if model.is_literal(value):
+            return self.literal(value, name, where)
+        # mixed literal text and variables: variables stay, literal runs are secret
+        self.note_shell_vars(value, where)
+        out = []
+        for p in model.parts(value):
+            if isinstance(p, model.Lit):
+                out.append(self.literal(p.text, name, where) if p.text.strip() else p.text)
+            elif p.kind == model.TEMPLATE:
+                out.append(self.variable(p, where))
+            else:
+                out.append(model.MARK_OPEN + p.kind + p.name + model.MARK_CLOSE)
+        return "".join(out)
+
+    def scan(self, value: str, name: str, where: str) -> str:
+        """Replace known-format tokens inside any value (bodies, paths, other headers)."""
+        self.note_shell_vars(value, where)
+
+        def repl(text: str) -> str:
+            hits = find_secrets(text)
+            if not hits:
+                return text
+            out, pos = [], 0
+            for start, end, _fmt in hits:
+                out.append(text[pos:start])
+                out.append(self.literal(text[start:end], name, where))
+                pos = end
+            out.append(text[pos:])
+            return "".join(out)
+
+        return model.map_literals(value, repl)
+
+    # --- structured values ---------------------------------------------------
+
+    def pairs(self, text: str, prefix: str, where: str) -> str:
+        """``k=v&k2=v2`` (form bodies, query strings): secret-named keys by position."""
+        out = []
+        for item in text.split("&"):
+            key, eq, val = item.partition("=")
+            if eq and val and is_credential_param(model.literal_text(key)):
+                val = self.whole(val, f"{prefix}_{key}", f"{where} field {model.literal_text(key)!s}")
+            else:
+                val = self.scan(val, f"{prefix}_{key}", where)
+            out.append(key + eq + val)
+        return "&".join(out)
+
+    def json_body(self, text: str, prefix: str, where: str) -> str:
+        """A JSON body: values of secret-named fields, replaced in place (bytes kept)."""
+        try:
+            doc = json.loads(text)  # tokens sit inside JSON strings untouched
+        except (ValueError, RecursionError):
+            return self.scan(text, prefix + "_SECRET", where)
+        for key, value in _secret_fields(doc):
+            encoded = json.dumps(value, ensure_ascii=False)[1:-1]
+            tok = model.sole_token(value)
+            if tok is not None:
+                if tok.kind != model.TEMPLATE:
+                    continue
+                token = self.variable(tok, f"{where} field {key}")
+            elif model.is_literal(value):
+                token = self.literal(value, f"{prefix}_{key}", f"{where} field {key}")
+            else:
+                continue
+            pattern = re.compile(r'("' + re.escape(key) + r'"\s*:\s*")' + re.escape(encoded) + '"')
+            text = pattern.sub(lambda m: m.group(1) + token + '"', text)
+        return self.scan(text, prefix + "_SECRET", where)
+
+
+def _secret_fields(doc, depth: int = 0):
+    """(key, literal string value) of secret-named fields anywhere in a JSON document."""
+    if depth > 200:
+        return
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if isinstance(v, str) and v and is_credential_param(k):
+                yield k, v
+            elif isinstance(v, (dict, list)):
+                yield from _secret_fields(v, depth + 1)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _secret_fields(v, depth + 1)
+
+
+def is_secret_header(name: str) -> bool:
+    return is_credential_header(name)
