@@ -109,10 +109,26 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
             "api_key": ph.whole(secret, f"{prefix}_API_KEY", where),
         })
 
-    if req.auth is not None:
-        if req.auth.kind == "bearer":
-            return api_key("Authorization", "Bearer %s", req.auth.token, "--oauth2-bearer")
-        return basic(req.auth.username, req.auth.password, "-u")
+    a = req.auth
+    if a is not None:
+        if a.kind == "none":
+            return AuthFound("no_auth")
+        if a.kind == "bearer":
+            return api_key("Authorization", "Bearer %s", a.token, "bearer token")
+        if a.kind == "apikey" and a.location == "query":
+            found = AuthFound("api_key_auth", {
+                "auth_type": "param_auth", "param_auth_param_name": a.key,
+                "api_key": ph.whole(a.token, f"{prefix}_API_KEY", f"api key parameter {a.key}"),
+            })
+            found.param = a.key
+            return found
+        if a.kind == "apikey":
+            found = api_key(a.key, a.pattern, a.token, f"api key header {a.key}")
+            found.header = a.key.lower()
+            return found
+        if a.kind == "oauth2":
+            return _oauth2(a.oauth2, prefix, ph)
+        return basic(a.username, a.password, "basic auth")
     if url.userinfo is not None:
         user, _, password = url.userinfo.partition(":")
         return basic(user, password, "URL userinfo")
@@ -147,6 +163,25 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
             auth.param = key
             return auth
     return AuthFound("no_auth")
+
+
+_OAUTH2_SECRETS = {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET", "password": "PASSWORD",
+                   "refresh_token": "REFRESH_TOKEN", "username": "USERNAME"}
+_OAUTH2_ORDER = ("grant_type", "token_url", "authorization_url", "client_id", "client_secret", "scope", "username",
+                 "password", "refresh_token", "client_authentication")
+
+
+def _oauth2(settings: dict[str, str], prefix: str, ph: Placeholders) -> AuthFound:
+    """OAuth 2 grant settings → the connector's ``oauth2`` block (secret fields as placeholders)."""
+    fields: dict[str, str] = {}
+    for key in _OAUTH2_ORDER:
+        value = settings.get(key)
+        if not value:
+            continue
+        if key in _OAUTH2_SECRETS:
+            value = ph.whole(value, f"{prefix}_{_OAUTH2_SECRETS[key]}", f"oauth2 {key}")
+        fields[key] = value
+    return AuthFound("oauth2", fields)
 
 
 def _render(value: str) -> str:
@@ -219,13 +254,12 @@ class Emitter:
     def _new_connector(self, base_name: str, url: Url, auth: AuthFound, req: Request) -> dict:
         name = self._conn_names.take(base_name)
         doc: dict = {"name": name}
-        if req.description:
-            doc["description"] = req.description
+        if req.connector_description:
+            doc["description"] = req.connector_description
         doc["base_url"] = url.base_url
         doc["auth_config"] = auth.config
         if auth.config != "no_auth":
-            doc[auth.config] = {k: _render(v) if isinstance(v, str) and k in ("api_key", "username", "password") else v
-                                for k, v in auth.fields.items()}
+            doc[auth.config] = {k: _render(v) for k, v in auth.fields.items()}
         if url.scheme == "http":
             self.diagnostics.append(Diagnostic("plain-http", "warning",
                                                f"connector {name}: the platform wants https; http kept as written", req.span))
@@ -239,7 +273,7 @@ class Emitter:
         if self.action_override and not self.actions:
             name = self._action_names.take(self.action_override)
         else:
-            name = self._action_names.take(req.name or naming.action_name(req.method, url.path))
+            name = self._action_names.take(self._name_for(req, url))
         path = ph.scan(url.path, f"{prefix}_TOKEN", "path")
         _args_in(path, args)
         doc: dict = {"name": name}
@@ -321,8 +355,27 @@ class Emitter:
             elif body.file is not None:
                 doc["body_file"] = _render(body.file)
         if args:
-            doc["input_args"] = [{"name": a, "type": "string", "required": True} for a in args]
+            doc["input_args"] = [self._arg(a, req) for a in args]
         return doc
+
+    def _name_for(self, req: Request, url: Url) -> str:
+        """Source name (snake case) or method + path words; a clash takes the folder path first."""
+        if not req.name:
+            return naming.action_name(req.method, url.path)
+        base = naming.snake(req.name) or naming.action_name(req.method, url.path)
+        if base in self._action_names.used and req.folder:
+            base = naming.snake("_".join(req.folder + (req.name,))) or base
+        return naming.fit(base, "action")
+
+    @staticmethod
+    def _arg(name: str, req: Request) -> dict:
+        arg: dict = {"name": name, "type": "string", "required": True}
+        example = req.examples.get(name)
+        if example is None:
+            example = next((v for k, v in req.examples.items() if naming.arg_name(k) == name), None)
+        if example is not None:
+            arg["example_value"] = example
+        return arg
 
     def _cookie_secrets(self, value: str, prefix: str, where: str) -> str:
         """Cookie values are session credentials: every literal cookie value is a secret."""

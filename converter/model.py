@@ -137,12 +137,22 @@ class Body:
 
 @dataclass
 class Auth:
-    """A credential found outside the headers (``-u``, userinfo, ``--oauth2-bearer``)."""
+    """A credential given apart from the headers and query.
 
-    kind: str  # "basic" | "bearer"
+    curl: ``-u`` (basic), ``--oauth2-bearer`` (bearer).  Postman: its ``auth`` block,
+    after inheritance: basic, bearer, apikey (``key`` + ``location`` header|query,
+    ``pattern`` like ``%s``), oauth2 (``oauth2`` holds the grant settings as encoded
+    values: grant_type, token_url, client_id, client_secret, scope, …), or none.
+    """
+
+    kind: str  # "basic" | "bearer" | "apikey" | "oauth2" | "none"
     username: str = ""
     password: str = ""
     token: str = ""
+    key: str = ""  # apikey: header or parameter name
+    location: str = "header"  # apikey: "header" | "query"
+    pattern: str = "%s"  # apikey: value pattern
+    oauth2: dict[str, str] = field(default_factory=dict)
     span: Span | None = None
 
 
@@ -162,6 +172,9 @@ class Request:
     span: Span | None = None
     name: str | None = None  # a name given by the source (Postman item name)
     description: str | None = None
+    folder: tuple[str, ...] = ()  # the source's folder path (Postman), to disambiguate names
+    examples: dict[str, str] = field(default_factory=dict)  # template variable → example value
+    connector_description: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 

@@ -27,7 +27,7 @@ def snake(text: str) -> str:
     return text.strip("_").lower()
 
 
-def _fit(name: str, fallback: str) -> str:
+def fit(name: str, fallback: str) -> str:
     name = re.sub(r"_+", "_", name).strip("_")
     if not name:
         name = fallback
@@ -42,19 +42,19 @@ def connector_name(host: str) -> str:
     """The main label of the host's registrable domain: ``api.openai.com`` → ``openai``."""
     host = host.lower().rstrip(".")
     if re.fullmatch(r"[0-9.]+|\[[0-9a-f:.]+\]", host):
-        return _fit("host_" + snake(host), "api")
+        return fit("host_" + snake(host), "api")
     labels = host.split(".")
     for suffix in _HOSTING:
         if host.endswith("." + suffix):
             tenant = host[: -len(suffix) - 1].split(".")[-1]
-            return _fit(snake(tenant), "api")
+            return fit(snake(tenant), "api")
     if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
         main = labels[-3]
     elif len(labels) >= 2:
         main = labels[-2]
     else:
         main = labels[0]
-    return _fit(snake(main), "api")
+    return fit(snake(main), "api")
 
 
 def path_words(path: str) -> list[str]:
@@ -80,12 +80,12 @@ def path_words(path: str) -> list[str]:
 
 def action_name(method: str, path: str) -> str:
     words = path_words(path)
-    return _fit("_".join([method.lower()] + (words or ["root"])), "action")
+    return fit("_".join([method.lower()] + (words or ["root"])), "action")
 
 
 def arg_name(name: str) -> str:
     """An input argument name from a template variable name."""
-    return _fit(snake(name) if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else name, "arg")
+    return fit(snake(name) if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else name, "arg")
 
 
 def checked_name(name: str, what: str) -> str:
