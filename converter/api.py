@@ -43,6 +43,7 @@ def convert_text(
     base_dir: Path | None = None,
     connector_name: str | None = None,
     action_name: str | None = None,
+    base_url: str | None = None,
     emitter: Emitter | None = None,
 ) -> Result:
     """Every curl command in ``text`` → connectors and actions.
@@ -59,7 +60,7 @@ def convert_text(
             raise ConverterError("empty-input", "the input is empty: paste a curl command", Span(1, 1, source, ""))
         raise ConverterError("not-curl", "not a curl command: the input must contain a command starting with 'curl'", span)
     files = curl.FileSource(base_dir or Path(".")) if read_files else None
-    em = emitter or Emitter(connector_name, action_name)
+    em = emitter or Emitter(connector_name, action_name, base_url)
     for cmd in curls:
         try:
             req = curl.request_from_command(cmd, files)

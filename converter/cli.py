@@ -6,6 +6,7 @@ Everything printed to stderr goes through :func:`converter.redact.redact`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 from . import __version__
 from .errors import ConverterError, Diagnostic, ExitStatus, Span
 from .redact import redact
+from .secrets import MIN_KNOWN_LENGTH
 
 EXAMPLES = """
 \b
@@ -33,8 +35,13 @@ class _Out:
     def __init__(self) -> None:
         self.known: list[str] = []
 
-    def err(self, text: str) -> None:
-        click.echo(redact(text, self.known), err=True)
+    def err(self, text: str, heuristics: bool = True) -> None:
+        if heuristics:
+            text = redact(text, self.known)
+        else:  # text built from already-masked values: only the run's own secrets are checked
+            for secret in self.known:
+                text = text.replace(secret, "***")
+        click.echo(text, err=True)
 
 
 def _print_diagnostics(out: _Out, diags: list[Diagnostic], cap: int = 50) -> None:
@@ -85,9 +92,10 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing files in the output directory.")
 @click.option("--connector-name", help="Name of the connector (default: from the API's domain).")
 @click.option("--action-name", help="Name of the (first) action (default: method + path words).")
+@click.option("--base-url", help="Scheme and host for commands whose host is a variable (https://${yourOktaDomain}/…).")
 @click.option("--read-files", is_flag=True, help="Read files named by -d @file, -F k=@file, -T (only inside the input's directory).")
 @click.option("--shell", "shell_kind", type=click.Choice(["auto", "bash", "cmd", "powershell"]), default="auto", show_default=True, help="Shell dialect of the input.")
-def convert(input_path, output_dir, force, connector_name, action_name, read_files, shell_kind):
+def convert(input_path, output_dir, force, connector_name, action_name, base_url, read_files, shell_kind):
     """Convert curl commands (FILE, or - for stdin) to connector and action definitions."""
     from .api import convert_text
     from .naming import checked_name
@@ -98,20 +106,23 @@ def convert(input_path, output_dir, force, connector_name, action_name, read_fil
             checked_name(connector_name, "connector")
         if action_name:
             checked_name(action_name, "action")
+        if base_url and not re.fullmatch(r"https?://[^/?#@\s]+/?", base_url):
+            raise ConverterError("bad-base-url", "--base-url must be scheme://host[:port], e.g. https://acme.okta.com",
+                                 None, ExitStatus.USAGE)
         text, source, base = _read_input(input_path)
         result = convert_text(text, source=source, shell_kind=shell_kind, read_files=read_files, base_dir=base,
-                              connector_name=connector_name, action_name=action_name)
-        out.known = list(result.placeholders.by_secret)
-        files = _render_documents(result, output_dir is not None)
+                              connector_name=connector_name, action_name=action_name, base_url=base_url)
+        out.known = [s for s in result.placeholders.by_secret if len(s) >= MIN_KNOWN_LENGTH]
+        files = _render_documents(result, output_dir is not None) if result.actions else {}
     except ConverterError as exc:
         _fail(out, exc)
         return
     _print_diagnostics(out, result.diagnostics)
     for c in result.placeholders.created:
-        out.err(f"placeholder <<{c.name}>> from {c.where}: {c.masked}")
+        out.err(f"placeholder <<{c.name}>> from {c.where}: {c.masked}", heuristics=False)
     status = ExitStatus.INPUT_ERROR if any(d.severity == "error" for d in result.diagnostics) else ExitStatus.OK
     if not result.actions:
-        sys.exit(int(status))
+        sys.exit(int(status or ExitStatus.INPUT_ERROR))
     if output_dir is None:
         click.echo(files["-"], nl=False)
     else:
@@ -139,7 +150,7 @@ def _render_documents(result, per_file: bool) -> dict[str, str]:
         bundle = result.bundle()
         _check(validate_bundle(bundle), "bundle")
         files["-"] = dump_yaml(bundle)
-    secrets = [s for s in result.placeholders.by_secret if len(s) >= 4]
+    secrets = [s for s in result.placeholders.by_secret if len(s) >= MIN_KNOWN_LENGTH]
     for text in files.values():
         if any(s in text for s in secrets):
             raise ConverterError("secret-leak", "a secret would reach the output: refusing to write (a converter bug)",

@@ -17,7 +17,7 @@ test suite checks it against the real binary:
 """
 from __future__ import annotations
 
-import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +26,8 @@ from . import model
 from .curl_options import OPTION_BY_SHORT, Option, lookup_long
 from .errors import ConverterError, Diagnostic, Span
 from .model import Auth, Body, Command, FormPart, Request, Word
+
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 # Options whose presence means the request cannot be expressed on the platform.
 UNSUPPORTED_AUTH = {"digest", "ntlm", "ntlm-wb", "negotiate", "anyauth", "aws-sigv4", "delegation"}
@@ -319,7 +321,7 @@ class _Builder:
             self.error("multiple-urls", f"this curl command sends {len(s.urls)} requests (one per URL): write one command per URL", s.urls[1].span)
         url_word = s.urls[0]
         url = url_word.value
-        if "://" not in model.literal_text(url.split("/", 1)[0] + "/") and not url.startswith(model.MARK_OPEN):
+        if not _SCHEME_RE.match(url) and not url.startswith(model.MARK_OPEN):
             url = "http://" + url
             self.warn("no-scheme", "the URL has no scheme: curl assumes http://", url_word.span)
         url = url.split("#", 1)[0]

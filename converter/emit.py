@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from . import model, naming
 from .errors import ConverterError, Diagnostic
 from .model import Request
-from .secret_catalog import auth_scheme, is_credential_header, is_credential_param
+from .secret_catalog import auth_scheme, find_secrets, is_credential_header, is_credential_param, placeholder_name
 from .secrets import Placeholders
 
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?]*)(?P<path>[^?]*)(?:\?(?P<query>.*))?$", re.S)
@@ -55,7 +55,7 @@ def split_url(url: str, req: Request) -> Url:
     if hp:
         host, port = hp.group(1), hp.group(2) or None
     if not host or model.has_tokens(host):
-        raise ConverterError("variable-host", "the URL's host comes from a variable: write the API's real base URL", req.span)
+        raise ConverterError("variable-host", "the URL's host comes from a variable: give the real one with --base-url https://host", req.span)
     default = {"http": "80", "https": "443"}[scheme]
     if port == default:
         port = None
@@ -98,8 +98,10 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
     prefix = conn.upper()
 
     def basic(user: str, password: str, where: str) -> AuthFound:
+        # `-u sk_live_…:` (Stripe style): the user name is an API key
+        user_role = "API_KEY" if not password and model.is_literal(user) and find_secrets(user) else "USERNAME"
         return AuthFound("basic_auth", {
-            "username": ph.whole(user, f"{prefix}_USERNAME", where + " (username)"),
+            "username": ph.whole(user, f"{prefix}_{user_role}", where + " (username)"),
             "password": ph.whole(password, f"{prefix}_PASSWORD", where + " (password)"),
         })
 
@@ -228,7 +230,8 @@ class Result:
 class Emitter:
     """Accumulates requests of one run into connectors and actions."""
 
-    def __init__(self, connector_name: str | None = None, action_name: str | None = None):
+    def __init__(self, connector_name: str | None = None, action_name: str | None = None, base_url: str | None = None):
+        self.base_url = base_url
         self.connector_override = connector_name
         self.action_override = action_name
         self.ph = Placeholders()
@@ -240,7 +243,7 @@ class Emitter:
         self.diagnostics: list[Diagnostic] = []
 
     def add(self, req: Request) -> dict:
-        url = split_url(req.url, req)
+        url = split_url(self._with_base(req.url), req)
         base_name = self.connector_override or naming.connector_name(url.host)
         auth = detect_auth(req, url, base_name, self.ph)
         key = (url.base_url, auth.signature())
@@ -250,6 +253,18 @@ class Emitter:
         action = self._action(req, url, auth, conn)
         self.actions.append(action)
         return action
+
+    def _with_base(self, url: str) -> str:
+        """``--base-url`` stands in for a host written as a variable (``https://${yourOktaDomain}/…``)."""
+        if not self.base_url:
+            return url
+        scheme, sep, rest = url.partition("://")
+        authority, slash, tail = rest.partition("/")
+        if not sep:
+            authority, slash, tail = url.partition("/")
+        if not model.has_tokens(authority):
+            return url
+        return self.base_url.rstrip("/") + slash + tail
 
     def _new_connector(self, base_name: str, url: Url, auth: AuthFound, req: Request) -> dict:
         name = self._conn_names.take(base_name)
@@ -270,12 +285,13 @@ class Emitter:
     def _action(self, req: Request, url: Url, auth: AuthFound, conn: dict) -> dict:
         ph, prefix = self.ph, conn["name"].upper()
         args: dict[str, None] = {}
+        path = ph.scan(url.path, f"{prefix}_TOKEN", "path")
+        _args_in(path, args)
+        # names come from the path *after* its secrets became placeholders
         if self.action_override and not self.actions:
             name = self._action_names.take(self.action_override)
         else:
-            name = self._action_names.take(self._name_for(req, url))
-        path = ph.scan(url.path, f"{prefix}_TOKEN", "path")
-        _args_in(path, args)
+            name = self._action_names.take(self._name_for(req, path))
         doc: dict = {"name": name}
         if req.description:
             doc["description"] = req.description
@@ -337,6 +353,8 @@ class Emitter:
                     entry: dict = {"key": _render(part.name)}
                     if part.file is not None:
                         entry["file"] = _render(part.file)
+                        if part.filename is not None:
+                            entry["filename"] = _render(part.filename)
                         if part.content_type:
                             entry["content_type"] = part.content_type
                     else:
@@ -358,11 +376,11 @@ class Emitter:
             doc["input_args"] = [self._arg(a, req) for a in args]
         return doc
 
-    def _name_for(self, req: Request, url: Url) -> str:
+    def _name_for(self, req: Request, path: str) -> str:
         """Source name (snake case) or method + path words; a clash takes the folder path first."""
         if not req.name:
-            return naming.action_name(req.method, url.path)
-        base = naming.snake(req.name) or naming.action_name(req.method, url.path)
+            return naming.action_name(req.method, path)
+        base = naming.snake(req.name) or naming.action_name(req.method, path)
         if base in self._action_names.used and req.folder:
             base = naming.snake("_".join(req.folder + (req.name,))) or base
         return naming.fit(base, "action")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from . import model
 
@@ -57,30 +58,49 @@ def connector_name(host: str) -> str:
     return fit(snake(main), "api")
 
 
+_DOMAIN_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|io|dev|app|co|ai|us|uk|de|fr|eu|info|biz|cloud)$")
+_FILE_EXT_RE = re.compile(r"\.(json|xml|csv|txt|md|html?|pdf|ya?ml|js)$", re.I)
+
+
+def _is_id(seg: str) -> bool:
+    """Literal ids (numbers, UUIDs, `pi_3Mtw…`, `00ub0o…`) and domain names carry no meaning."""
+    if _ID_RE.match(seg):
+        return True
+    if _DOMAIN_RE.match(seg) and not _FILE_EXT_RE.search(seg):
+        return True
+    core = re.sub(r"^[a-z]{1,5}_", "", seg)  # Stripe-style prefixes: cus_, pi_, ch_
+    if len(core) < 8 or not core.isalnum() or not any(c.isdigit() for c in core):
+        return False
+    mixed_case = any(c.isupper() for c in core) and any(c.islower() for c in core)
+    return mixed_case or sum(c.isdigit() for c in core) / len(core) >= 0.2
+
+
 def path_words(path: str) -> list[str]:
     """Meaningful words of a path: no version segments, literal ids or secrets."""
     words: list[str] = []
     for seg in path.split("/"):
-        if not seg:
-            continue
-        tok = model.sole_token(seg)
-        if tok is not None:
-            if tok.kind == model.TEMPLATE:
-                words.append("by_" + snake(tok.name))
-            continue
-        lit = model.literal_text(seg)
-        if not lit or _VERSION_RE.match(lit) or _ID_RE.match(lit):
-            continue
-        lit = re.sub(r"\.(json|xml|csv)$", "", lit, flags=re.I)
-        word = snake(lit)
-        if word:
-            words.append(word)
+        for piece in seg.split(":"):  # Google's custom verbs: /models/x:generateContent
+            if not piece:
+                continue
+            tok = model.sole_token(piece)
+            if tok is not None:
+                if tok.kind == model.TEMPLATE:
+                    words.append("by_" + snake(tok.name))
+                continue
+            lit = unquote(model.literal_text(piece))
+            if not lit or _VERSION_RE.match(lit) or _is_id(lit):
+                continue
+            word = snake(_FILE_EXT_RE.sub("", lit))
+            if word:
+                words.append(word)
     return words
 
 
 def action_name(method: str, path: str) -> str:
     words = path_words(path)
-    return fit("_".join([method.lower()] + (words or ["root"])), "action")
+    if not words:
+        words = ["root" if path.strip("/") == "" else "resource"]
+    return fit("_".join([method.lower()] + words), "action")
 
 
 def arg_name(name: str) -> str:

@@ -22,7 +22,8 @@ Decisions on borderline cases (each one is tested):
 - A bare 40-hex string (a git SHA), a UUID, a JWT-looking fragment with fewer than
   three parts: never a secret by format alone.
 - Names: ``appid`` (one word, OpenWeatherMap's key parameter) is a credential,
-  ``app_id``/``client_id``/``key_id``/``access_key_id`` are identifiers; ``code``
+  ``app_id``/``key_id``/``access_key_id`` are identifiers; ``client_id`` is a
+  credential (FORMAT.md gives OAuth client ids a placeholder role); ``code``
   alone is too generic (country code, error code) but ``auth_code`` is a
   credential; ``page_token``/``next_token`` are pagination cursors; ``public_key``
   and ``site_key`` are public; CSRF tokens are session-bound, hence credentials.
@@ -371,14 +372,14 @@ CREDENTIAL_PARAMS: frozenset[str] = frozenset({
     "key", "api_key", "apikey", "api-key", "access_token", "token", "auth", "auth_token",
     "appid", "client_secret", "password", "passwd", "pwd", "secret", "signature", "sig",
     "private_key", "refresh_token", "id_token", "session", "sessionid", "auth_code",
-    "authorization_code", "code_verifier", "client_assertion", "x-amz-signature",
+    "authorization_code", "code_verifier", "client_assertion", "client_id", "x-amz-signature",
     "x-amz-security-token", "access_key", "secret_key", "jwt", "assertion",
 })
 
 NOT_CREDENTIAL_PARAMS: frozenset[str] = frozenset({
     "keyword", "keywords", "monkey", "page_token", "pagetoken", "next_token",
     "next_page_token", "continuation_token", "sync_token", "token_type", "key_id",
-    "access_key_id", "client_id", "app_id", "username", "user", "email", "code", "state",
+    "access_key_id", "app_id", "username", "user", "email", "code", "state",
     "nonce", "public_key", "site_key", "max_tokens", "appId", "AppId", "idempotency_key", "grant_type",
     "response_type", "scope", "redirect_uri", "code_challenge", "code_challenge_method",
     "sort_key", "primary_key", "partition_key", "cache_key", "tokens", "key_name",

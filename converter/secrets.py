@@ -21,6 +21,11 @@ from . import model
 from .secret_catalog import find_secrets, is_credential_header, is_credential_param, mask, placeholder_name
 
 
+# Secrets this short are not searched for elsewhere in the request or the output:
+# a user name like `admin` would match ordinary words.
+MIN_KNOWN_LENGTH = 8
+
+
 @dataclass
 class Created:
     name: str
@@ -95,7 +100,7 @@ class Placeholders:
         self.note_shell_vars(value, where)
 
         def repl(text: str) -> str:
-            hits = find_secrets(text)
+            hits = self._hits(text)
             if not hits:
                 return text
             out, pos = [], 0
@@ -107,6 +112,24 @@ class Placeholders:
             return "".join(out)
 
         return model.map_literals(value, repl)
+
+    def _hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Known-format tokens plus every secret this run already knows (a key given
+        with ``-u`` that also sits in the path is the same secret there)."""
+        hits = find_secrets(text)
+        known = [k for k in self.by_secret if len(k) >= MIN_KNOWN_LENGTH and k in text]
+        if not known:
+            return hits
+        taken = [(a, b) for a, b, _ in hits]
+        for secret in sorted(known, key=len, reverse=True):
+            start = text.find(secret)
+            while start >= 0:
+                end = start + len(secret)
+                if not any(a < end and start < b for a, b in taken):
+                    taken.append((start, end))
+                    hits.append((start, end, "known"))
+                start = text.find(secret, end)
+        return sorted(hits)
 
     # --- structured values ---------------------------------------------------
 

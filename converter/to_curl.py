@@ -308,6 +308,9 @@ def _form_file(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str
     word = name + _lit("=@") + path
     if part.get("content_type") is not None:
         word += _lit(";type=") + r.word(part["content_type"], f"{where} content_type")
+    if part.get("filename") is not None:
+        fname = _map_lit(r.word(part["filename"], f"{where} filename"), lambda s: s.replace("\\", "\\\\").replace('"', '\\"'))
+        word += _lit(';filename="') + fname + _lit('"')
     return "-F", word
 
 

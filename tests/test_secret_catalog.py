@@ -238,11 +238,11 @@ PARAM_YES = [
     "aws_secret_access_key", "private_token", "personal_access_token", "userPassword",
     "passphrase", "otp", "bearer_token", "jwt", "apiToken", "app_secret", "consumer_secret",
     "oauth_token", "oauth_token_secret", "license_key", "webhook_secret", "signing_key",
-    "api_key_value", "openai.key",
+    "api_key_value", "openai.key", "client_id",
 ]
 PARAM_NO = [
     "keyword", "keywords", "monkey", "page_token", "pageToken", "nextPageToken", "next_token",
-    "token_type", "key_id", "keyId", "access_key_id", "client_id", "app_id", "appId", "username",
+    "token_type", "key_id", "keyId", "access_key_id", "app_id", "appId", "username",
     "user", "email", "code", "state", "nonce", "public_key", "publicKey", "site_key", "max_tokens",
     "maxTokens", "tokens", "tokenizer", "idempotency_key", "grant_type", "response_type", "scope",
     "redirect_uri", "code_challenge", "sort_key", "primary_key", "cache_key", "key_name",
