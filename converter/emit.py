@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from . import model, naming
 from .errors import ConverterError, Diagnostic
 from .model import Request
-from .secret_catalog import auth_scheme, find_secrets, is_credential_header, is_credential_param, placeholder_name
-from .secrets import Placeholders
+from .secret_catalog import auth_scheme, find_secrets, is_credential_header, placeholder_name
+from .secrets import Placeholders, is_secret_field
 
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?]*)(?P<path>[^?]*)(?:\?(?P<query>.*))?$", re.S)
 
@@ -157,7 +157,7 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
             auth.header = lname
             return auth
     for key, value in url.query:
-        if value and model.is_literal(key) and is_credential_param(key):
+        if value and model.is_literal(key) and is_secret_field(key, value):
             auth = AuthFound("api_key_auth", {
                 "auth_type": "param_auth", "param_auth_param_name": key,
                 "api_key": ph.whole(value, f"{prefix}_API_KEY", f"query {key}"),
@@ -325,7 +325,7 @@ class Emitter:
                 continue
             if qval is not None:
                 where = f"query {model.literal_text(qkey)}"
-                if model.is_literal(qkey) and is_credential_param(qkey) and qval:
+                if model.is_literal(qkey) and is_secret_field(qkey, qval):
                     qval = ph.whole(qval, f"{prefix}_{qkey}", where)
                 else:
                     qval = ph.scan(qval, f"{prefix}_{qkey}", where)
@@ -360,7 +360,7 @@ class Emitter:
                     else:
                         where = f"form field {model.literal_text(part.name)}"
                         value = part.value or ""
-                        if is_credential_param(model.literal_text(part.name)) and value:
+                        if model.is_literal(part.name) and is_secret_field(part.name, value):
                             value = ph.whole(value, f"{prefix}_{model.literal_text(part.name)}", where)
                         else:
                             value = ph.scan(value, f"{prefix}_{model.literal_text(part.name)}", where)

@@ -146,7 +146,9 @@ class PostmanLoader:
         self.path_secrets: dict[str, str] = {}  # placeholder → a secret-looking path variable value
         self._cred_vars: set[str] = set()
         self._req_where: dict[int, str] = {}
+        self._req_contexts: dict[int, dict[str, set[str]]] = {}
         self._path_vars: dict[int, set[str]] = {}  # per request: path variables without a value
+        self._contexts: dict[str, set[str]] = {}  # variable → where the request being built encodes it
         self._load_variables(environment, environment_source, variables or {})
         info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
         desc = _description(info.get("description") if info else self.data.get("description"))
@@ -324,6 +326,7 @@ class PostmanLoader:
             raise skip("unsupported-method", f"method {shown} is not supported by the platform "
                                              "(GET, POST, PUT, PATCH, DELETE)")
         diags: list[Diagnostic] = []
+        self._contexts = {}
         url_text, pathvars = self._url_text(r.get("url"), skip)
         headers = self._headers(r.get("header"), where, span, diags)
         self._collect_auth(r.get("auth"))
@@ -351,6 +354,7 @@ class PostmanLoader:
                       examples=examples, connector_description=self.connector_description, diagnostics=diags)
         self._req_where[id(req)] = where
         self._path_vars[id(req)] = path_vars
+        self._req_contexts[id(req)] = self._contexts
         return req
 
     @staticmethod
@@ -475,6 +479,7 @@ class PostmanLoader:
             else:
                 segments.append(self._encode_tokens(seg, _PATH_SET))
         path_out = "/".join(segments)
+        self._mark(path_out, "path")
         query_out = ""
         if qmark:
             params = query.split("&")
@@ -484,7 +489,12 @@ class PostmanLoader:
                     self._note_credential(value)
             params = [p for p in params if p.partition("=")[0] not in drop_query] if drop_query else params
             query_out = ("?" + self._encode_tokens("&".join(params), _QUERY_SET)) if params else ""
+            self._mark(query_out, "query")
         return f"{scheme.lower()}://{host_ascii}{path_out}{query_out}", examples, no_value
+
+    def _mark(self, value: str, context: str) -> None:
+        for tok in model.tokens(value):
+            self._contexts.setdefault(tok.name, set()).add(context)
 
     def _encode_tokens(self, text: str, charset: frozenset) -> str:
         return model.map_literals(self._tok(text), lambda lit: percent_encode(lit, charset))
@@ -581,7 +591,9 @@ class PostmanLoader:
         def enc(text: str) -> str:
             return model.map_literals(self._tok(text), form_encode)
 
-        return "&".join(f"{enc(k)}={enc(v)}" for k, values in grouped.items() for v in values)
+        body = "&".join(f"{enc(k)}={enc(v)}" for k, values in grouped.items() for v in values)
+        self._mark(body, "form")
+        return body
 
     def _formdata(self, entries: list[dict], where: str, span: Span | None, diags: list) -> list[FormPart]:
         parts: list[FormPart] = []
@@ -609,7 +621,9 @@ class PostmanLoader:
     def _graphql(self, data: dict) -> str:
         """The runtime's graphql body builder, byte for byte."""
         def dumps(value: Any) -> str:
-            return json.dumps(_tokens_in(value, self._tok), separators=(",", ":"), ensure_ascii=False)
+            out = json.dumps(_tokens_in(value, self._tok), separators=(",", ":"), ensure_ascii=False)
+            self._mark(out, "json")
+            return out
 
         if not isinstance(data.get("variables"), str):
             doc = {k: data[k] for k in ("query", "operationName", "variables") if k in data}
@@ -665,6 +679,7 @@ class PostmanLoader:
                     "an input argument without example", req.span))
             elif name in self.variables:
                 req.examples[name] = self.resolve_text(self.variables[name])
+                self._check_encoding(req, name)
             elif name.startswith("$"):
                 req.diagnostics.append(Diagnostic(
                     "dynamic-variable", "warning",
@@ -677,9 +692,31 @@ class PostmanLoader:
                     "--var (Postman sends it as written): an input argument without example", req.span))
         self.diagnostics.extend(req.diagnostics)
 
+    def _check_encoding(self, req: Request, name: str) -> None:
+        """Postman encodes a variable's value where it lands (URL, form, GraphQL JSON string);
+        the platform inserts an input argument as given: say so when the example differs."""
+        example = req.examples[name]
+        for context in sorted(self._req_contexts.get(id(req), {}).get(name, ())):
+            if _ENCODERS[context](example) != example:
+                req.diagnostics.append(Diagnostic(
+                    "arg-encoding", "warning",
+                    f"{self._where(req)}: Postman {_HOW[context]} the value of {{{{{name[:40]}}}}}, the platform inserts "
+                    f"input argument {name[:40]} as given: pass its values already encoded", req.span))
+                return
+
     def _where(self, req: Request) -> str:
         return self._req_where.get(id(req), "request")
 
+
+
+_ENCODERS = {
+    "path": lambda v: percent_encode(v, _PATH_SET),
+    "query": lambda v: percent_encode(v, _QUERY_SET),
+    "form": form_encode,
+    "json": lambda v: json.dumps(v, ensure_ascii=False)[1:-1],
+}
+_HOW = {"path": "percent-encodes", "query": "percent-encodes", "form": "form-encodes",
+        "json": "JSON-escapes (GraphQL body)"}
 
 
 def _unparse_query(query: Any) -> str | None:

@@ -18,12 +18,31 @@ import re
 from dataclasses import dataclass, field
 
 from . import model
-from .secret_catalog import find_secrets, is_credential_header, is_credential_param, mask, placeholder_name
+from .secret_catalog import find_secrets, is_credential_param, mask, placeholder_name
 
 
 # Secrets this short are not searched for elsewhere in the request or the output:
 # a user name like `admin` would match ordinary words.
 MIN_KNOWN_LENGTH = 8
+
+
+# Field names that are credentials in some APIs and plain data in others (`key` is
+# Google's API key parameter and Jira's project key): they count only when the
+# value itself looks like a credential (long enough), never for a template variable.
+AMBIGUOUS_FIELDS = frozenset({"key", "token", "auth", "session", "signature", "sig", "code"})
+MIN_AMBIGUOUS_SECRET = 12
+
+
+def is_secret_field(name: str, value: str) -> bool:
+    """Whether ``value`` in a query / form / JSON field called ``name`` is a credential."""
+    if not value or not is_credential_param(name):
+        return False
+    if name.lower() not in AMBIGUOUS_FIELDS:
+        return True
+    tok = model.sole_token(value)
+    if tok is not None:
+        return tok.kind == model.SHELL_VAR
+    return len(model.literal_text(value)) >= MIN_AMBIGUOUS_SECRET
 
 
 @dataclass
@@ -138,7 +157,7 @@ class Placeholders:
         out = []
         for item in text.split("&"):
             key, eq, val = item.partition("=")
-            if eq and val and is_credential_param(model.literal_text(key)):
+            if eq and model.is_literal(key) and is_secret_field(key, val):
                 val = self.whole(val, f"{prefix}_{key}", f"{where} field {model.literal_text(key)!s}")
             else:
                 val = self.scan(val, f"{prefix}_{key}", where)
@@ -173,14 +192,10 @@ def _secret_fields(doc, depth: int = 0):
         return
     if isinstance(doc, dict):
         for k, v in doc.items():
-            if isinstance(v, str) and v and is_credential_param(k):
+            if isinstance(v, str) and is_secret_field(k, v):
                 yield k, v
             elif isinstance(v, (dict, list)):
                 yield from _secret_fields(v, depth + 1)
     elif isinstance(doc, list):
         for v in doc:
             yield from _secret_fields(v, depth + 1)
-
-
-def is_secret_header(name: str) -> bool:
-    return is_credential_header(name)
