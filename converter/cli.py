@@ -78,7 +78,7 @@ def _fail(out: _Out, exc: ConverterError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
 @click.version_option(__version__, prog_name="curl2connector")
-def main() -> None:
+def cli() -> None:
     """Turn curl commands from API docs into validated connector and action definitions.
 
     Every credential is replaced by a <<PLACEHOLDER>>; the placeholders created are
@@ -86,7 +86,7 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXAMPLES)
+@cli.command(epilog=EXAMPLES)
 @click.argument("input_path", metavar="[FILE|-]", default="-")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False), help="Write DIR/connectors/*.yaml and DIR/actions/*.yaml instead of a bundle on stdout.")
 @click.option("--force", is_flag=True, help="Overwrite existing files in the output directory.")
@@ -196,7 +196,7 @@ def _write_tree(root: Path, files: dict[str, str], force: bool) -> None:
         os.replace(tmp, target)
 
 
-@main.command()
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def validate(paths):
     """Validate connector, action or bundle YAML files (or directories of them)."""
@@ -226,7 +226,7 @@ def validate(paths):
     click.echo(f"{checked} file(s) valid")
 
 
-@main.command("to-curl")
+@cli.command("to-curl")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--action", "action_name", help="Render only this action.")
 @click.option("--arg", "arg_pairs", multiple=True, metavar="NAME=VALUE", help="Value of an input argument (repeatable).")
@@ -248,3 +248,16 @@ def to_curl(path, action_name, arg_pairs):
         _fail(out, exc)
         return
     click.echo("\n\n".join(commands))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: no input can make the tool print a traceback."""
+    try:
+        cli.main(args=argv, prog_name="curl2connector")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so without echoing anything from the input
+        click.echo(f"internal error ({type(exc).__name__}): a bug in curl2connector, please report it", err=True)
+        sys.exit(int(ExitStatus.INTERNAL))

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from converter.cli import main
+from converter.cli import cli
 from converter.schema import validate_action, validate_bundle, validate_connector
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def _in_repo(monkeypatch):
 
 
 def run_cli(args: list[str], stdin: str | None = None):
-    result = CliRunner().invoke(main, args, input=stdin, catch_exceptions=False)
+    result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
