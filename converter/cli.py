@@ -87,17 +87,27 @@ def cli() -> None:
 
 
 @cli.command(epilog=EXAMPLES)
-@click.argument("input_path", metavar="[FILE|-]", default="-")
+@click.argument("inputs", nargs=-1, metavar="[INPUT...]")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False), help="Write DIR/connectors/*.yaml and DIR/actions/*.yaml instead of a bundle on stdout.")
-@click.option("--force", is_flag=True, help="Overwrite existing files in the output directory.")
+@click.option("--force", is_flag=True, help="Overwrite existing files in the output directory (and remove stale ones).")
+@click.option("--check", is_flag=True, help="With -o: write nothing; exit 1 with a unified diff when DIR differs from what would be written.")
 @click.option("--connector-name", help="Name of the connector (default: from the API's domain).")
 @click.option("--action-name", help="Name of the (first) action (default: method + path words).")
 @click.option("--base-url", help="Scheme and host for commands whose host is a variable (https://${yourOktaDomain}/…).")
 @click.option("--read-files", is_flag=True, help="Read files named by -d @file, -F k=@file, -T (only inside the input's directory).")
-@click.option("--shell", "shell_kind", type=click.Choice(["auto", "bash", "cmd", "powershell"]), default="auto", show_default=True, help="Shell dialect of the input.")
-def convert(input_path, output_dir, force, connector_name, action_name, base_url, read_files, shell_kind):
-    """Convert curl commands (FILE, or - for stdin) to connector and action definitions."""
-    from .api import convert_text
+@click.option("--shell", "shell_kind", type=click.Choice(["auto", "bash", "cmd", "powershell"]), default="auto", show_default=True, help="Shell dialect of curl text.")
+@click.option("--environment", "environment", type=click.Path(exists=True, dir_okay=False), help="Postman environment or globals export for collections.")
+@click.option("--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Postman variable (beats collection and environment; repeatable).")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only these files of a directory (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these files of a directory (repeatable).")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails.")
+@click.option("--strict", is_flag=True, help="Exit 3 when the input holds a literal secret (a CI gate for docs).")
+@click.option("--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Format of the report on stderr.")
+def convert(inputs, output_dir, force, check, connector_name, action_name, base_url, read_files, shell_kind,
+            environment, var_pairs, include, exclude, fail_fast, strict, report_format):
+    """Convert curl commands, docs pages, Postman collections and HAR files (files,
+    directories, or - for stdin) into connector and action definitions."""
+    from . import bulk
     from .naming import checked_name
 
     out = _Out()
@@ -109,29 +119,105 @@ def convert(input_path, output_dir, force, connector_name, action_name, base_url
         if base_url and not re.fullmatch(r"https?://[^/?#@\s]+/?", base_url):
             raise ConverterError("bad-base-url", "--base-url must be scheme://host[:port], e.g. https://acme.okta.com",
                                  None, ExitStatus.USAGE)
-        text, source, base = _read_input(input_path)
-        result = convert_text(text, source=source, shell_kind=shell_kind, read_files=read_files, base_dir=base,
-                              connector_name=connector_name, action_name=action_name, base_url=base_url)
+        if check and not output_dir:
+            raise ConverterError("usage", "--check compares with a directory: give -o DIR", None, ExitStatus.USAGE)
+        opts = bulk.Options(shell_kind=shell_kind, read_files=read_files, connector_name=connector_name,
+                            action_name=action_name, base_url=base_url, variables=_pairs(var_pairs, "--var"),
+                            fail_fast=fail_fast)
+        if environment:
+            opts.environment = _read_input(environment)[0]
+        paths = bulk.walk(inputs or ("-",), include, exclude)
+        if not paths:
+            raise ConverterError("no-input", "no input files found", None, ExitStatus.USAGE)
+        explicit = {p for p in inputs if p == "-" or not Path(p).is_dir()} | ({"<stdin>"} if "-" in inputs or not inputs else set())
+        result, reports = _convert_paths(paths, opts, explicit, out)
         out.known = [s for s in result.placeholders.by_secret if len(s) >= MIN_KNOWN_LENGTH]
         files = _render_documents(result, output_dir is not None) if result.actions else {}
     except ConverterError as exc:
         _fail(out, exc)
         return
-    _print_diagnostics(out, result.diagnostics)
-    for c in result.placeholders.created:
-        out.err(f"placeholder <<{c.name}>> from {c.where}: {c.masked}", heuristics=False)
-    status = ExitStatus.INPUT_ERROR if any(d.severity == "error" for d in result.diagnostics) else ExitStatus.OK
-    if not result.actions:
-        sys.exit(int(status or ExitStatus.INPUT_ERROR))
-    if output_dir is None:
-        click.echo(files["-"], nl=False)
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    status = ExitStatus.INPUT_ERROR if errors or not result.actions else ExitStatus.OK
+    if strict and result.placeholders.by_secret:
+        result.diagnostics.append(Diagnostic("literal-secret", "error", f"{len(result.placeholders.by_secret)} literal secret(s) in the input (--strict)"))
+        status = ExitStatus.INPUT_ERROR
+    written: list[str] = []
+    try:
+        if check:
+            diff = _diff_tree(Path(output_dir), files)
+            if diff:
+                click.echo(diff, nl=False)
+                status = status or ExitStatus.INVALID
+        elif files and output_dir is None:
+            click.echo(files["-"], nl=False)
+        elif files:
+            written = _write_tree(Path(output_dir), files, force)
+    except ConverterError as exc:
+        _fail(out, exc)
+    if report_format == "json":
+        _json_report(out, result, reports, written, status)
     else:
-        try:
-            _write_tree(Path(output_dir), files, force)
-        except ConverterError as exc:
-            _fail(out, exc)
-        out.err(f"wrote {len(files)} files to {output_dir}")
+        _print_diagnostics(out, result.diagnostics)
+        for c in result.placeholders.created:
+            out.err(f"placeholder <<{c.name}>> from {c.where}: {c.masked}", heuristics=False)
+        if written:
+            out.err(f"wrote {len(written)} file(s) to {output_dir}")
+        if len(reports) > 1:
+            failed = [r for r in reports if r.errors]
+            out.err(f"{len(reports)} inputs, {len(result.actions)} actions, {len(result.connectors)} connectors"
+                    + (f"; {len(failed)} input(s) with errors: " + ", ".join(r.source for r in failed[:10]) if failed else ""))
     sys.exit(int(status))
+
+
+def _pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name:
+            raise ConverterError("bad-arg", f"{option} needs NAME=VALUE (got {name[:30]!r})", None, ExitStatus.USAGE)
+        out[name] = value
+    return out
+
+
+def _convert_paths(paths: list[str], opts, explicit: set[str], out: "_Out"):
+    """Read every input and convert them together; unreadable ones become errors."""
+    from . import bulk
+
+    inputs: list[bulk.Input] = []
+    unreadable: list[Diagnostic] = []
+    for path in paths:
+        try:
+            text, source, base = _read_input(path)
+        except ConverterError as exc:
+            if exc.status == ExitStatus.USAGE and len(paths) == 1:
+                raise
+            unreadable.append(exc.diagnostic())
+            continue
+        inputs.append(bulk.Input(source, text, base, None if path == "-" else Path(path).name))
+    explicit = explicit | {"<stdin>"}
+    if sys.stderr.isatty() and len(inputs) > 20:
+        with click.progressbar(length=len(inputs), label="converting", file=sys.stderr) as bar:
+            result, reports = bulk.convert_inputs(inputs, opts, explicit=explicit, progress=lambda _i: bar.update(1))
+    else:
+        result, reports = bulk.convert_inputs(inputs, opts, explicit=explicit)
+    result.diagnostics[:0] = unreadable
+    return result, reports
+
+
+def _json_report(out: "_Out", result, reports, written: list[str], status: int) -> None:
+    import json
+
+    doc = {
+        "status": int(status),
+        "inputs": [vars(r) for r in reports],
+        "connectors": [c["name"] for c in result.connectors],
+        "actions": [a["name"] for a in result.actions],
+        "files": written,
+        "placeholders": [{"name": c.name, "from": c.where, "masked": c.masked} for c in result.placeholders.created],
+        "diagnostics": [{"code": d.code, "severity": d.severity, "message": d.message,
+                         "location": d.span.location() if d.span else None} for d in result.diagnostics],
+    }
+    out.err(json.dumps(doc, indent=2, ensure_ascii=False), heuristics=False)
 
 
 def _render_documents(result, per_file: bool) -> dict[str, str]:
@@ -164,29 +250,65 @@ def _check(errors: list[str], what: str) -> None:
                              None, ExitStatus.INTERNAL)
 
 
-def _write_tree(root: Path, files: dict[str, str], force: bool) -> None:
-    """All or nothing: every file is staged next to its target, then renamed into place."""
+def _stale(root: Path, files: dict[str, str]) -> list[str]:
+    """Definition files on disk that this run would not write (removed upstream)."""
+    found = []
+    for sub in ("connectors", "actions"):
+        if (root / sub).is_dir():
+            found += [f"{sub}/{f.name}" for f in sorted((root / sub).glob("*.yaml")) if f"{sub}/{f.name}" not in files]
+    return found
+
+
+def _diff_tree(root: Path, files: dict[str, str]) -> str:
+    """A unified diff from what is on disk to what this run would write (empty: up to date)."""
+    import difflib
+
+    chunks = []
+    for rel in sorted(set(files) | set(_stale(root, files))):
+        target = root / rel
+        try:
+            old = target.read_text(encoding="utf-8") if target.exists() else None
+        except (OSError, UnicodeDecodeError):
+            old = ""
+        new = files.get(rel)
+        if old == new:
+            continue
+        chunks.extend(difflib.unified_diff(
+            (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True),
+            fromfile=f"a/{rel}" if old is not None else "/dev/null", tofile=f"b/{rel}" if new is not None else "/dev/null"))
+    return "".join(c if c.endswith("\n") else c + "\n\\ No newline at end of file\n" for c in chunks)
+
+
+def _write_tree(root: Path, files: dict[str, str], force: bool) -> list[str]:
+    """All or nothing: every file is staged next to its target, then renamed into place.
+
+    Without ``--force`` an existing file that would change stops the run before
+    anything is written; with it, stale definition files are removed too.
+    """
     clashes = []
+    changed = []
     for rel, text in files.items():
         target = root / rel
+        try:
+            same = target.exists() and target.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if same:
+            continue
+        changed.append(rel)
         if target.exists() and not force:
-            try:
-                same = target.read_text(encoding="utf-8") == text
-            except OSError:
-                same = False
-            if not same:
-                clashes.append(rel)
+            clashes.append(rel)
     if clashes:
         raise ConverterError("exists", f"{len(clashes)} file(s) already exist and differ (use --force): " + ", ".join(clashes[:5]),
                              None, ExitStatus.OUTPUT_EXISTS)
     staged: list[tuple[str, Path]] = []
     try:
-        for rel, text in files.items():
+        for rel in changed:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".c2c-", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                fh.write(files[rel])
             staged.append((tmp, target))
     except OSError as exc:
         for tmp, _ in staged:
@@ -194,6 +316,10 @@ def _write_tree(root: Path, files: dict[str, str], force: bool) -> None:
         raise ConverterError("write-failed", f"cannot write to {root}: {exc.strerror}", None, ExitStatus.USAGE) from None
     for tmp, target in staged:
         os.replace(tmp, target)
+    if force:
+        for rel in _stale(root, files):
+            (root / rel).unlink(missing_ok=True)
+    return changed
 
 
 @cli.command()

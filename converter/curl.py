@@ -261,6 +261,10 @@ class _Builder:
     # --- data --------------------------------------------------------------
 
     def read(self, path: str, span: Span) -> str | None:
+        if path == "-":  # stdin: a here-document or here-string pasted with the command
+            if self.cmd.stdin is None:
+                raise ConverterError("stdin-data", "data from standard input (@-) needs a here-document in the input", span)
+            return self.cmd.stdin
         if self.files is None:
             return None
         raw = self.files.read(path, span)
@@ -371,8 +375,8 @@ class _Builder:
                        diagnostics=self.diags)
 
     def upload_body(self, word: Word, url: str) -> Body:
-        if word.value in ("-", "."):
-            raise ConverterError("stdin-upload", "-T - uploads standard input, which cannot be kept", word.span)
+        if word.value == ".":
+            raise ConverterError("stdin-upload", "-T . uploads standard input as it arrives, which cannot be kept", word.span)
         content = self.read(word.value, word.span)
         if content is None:
             self.warn("file-not-read", "the body comes from a local file that was not read (use --read-files): kept as body_file", word.span)

@@ -240,6 +240,7 @@ class Emitter:
         self._conn_names = naming.UniqueNames()
         self._action_names = naming.UniqueNames()
         self.actions: list[dict] = []
+        self._seen: dict[str, dict] = {}
         self.diagnostics: list[Diagnostic] = []
 
     def add(self, req: Request) -> dict:
@@ -251,6 +252,12 @@ class Emitter:
         if conn is None:
             conn = self._new_connector(base_name, url, auth, req)
         action = self._action(req, url, auth, conn)
+        # the same request seen twice (docs repeat examples) is written once
+        same = repr([(k, v) for k, v in action.items() if k != "name"])
+        if same in self._seen:
+            self._action_names.used.discard(action["name"])
+            return self._seen[same]
+        self._seen[same] = action
         self.actions.append(action)
         return action
 
