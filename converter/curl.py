@@ -139,10 +139,8 @@ def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) ->
     if kind == "@":
         part.file = content
     elif kind == "<":
-        part.file = content
-        part.filename = part.filename or ""
-        diags.append(Diagnostic("form-file-as-text", "warning",
-                                "a '<file' form part sends the file's text; it is kept as a file part", span))
+        part.file = content  # the caller reads it (a field value from a file) or refuses
+        part.value = ""
     else:
         part.value = content
     return part
@@ -227,7 +225,13 @@ class _Builder:
         elif name in ("data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json"):
             self.add_data(name, value, vspan)
         elif name in ("form", "form-string"):
-            s.form.append(_parse_form(value, name == "form-string", vspan, self.diags))
+            part = _parse_form(value, name == "form-string", vspan, self.diags)
+            if part.file is not None and part.value is not None:  # name=<file: the file's text is the value
+                text = self.read(part.file, vspan)
+                if text is None:
+                    raise ConverterError("file-not-read", "-F name=<file sends the file's text as a field value: re-run with --read-files", vspan)
+                part.file, part.value = None, text
+            s.form.append(part)
         elif name == "get":
             s.get = enabled
         elif name == "head":
@@ -411,12 +415,12 @@ class _Builder:
             custom.append((name, value.rstrip("\r\n")))
         present = {k.lower() for k, _ in custom} | removed
         front: list[tuple[str, str]] = []
-        if s.user_agent is not None and "user-agent" not in present:
-            front.append(("User-Agent", s.user_agent.value))
+        if s.user_agent is not None and "user-agent" not in present and s.user_agent.value:
+            front.append(("User-Agent", s.user_agent.value))  # -A '' makes curl send none
         if s.referer is not None and "referer" not in present:
             front.append(("Referer", s.referer.value))
         if s.cookies and "cookie" not in present:
-            front.append(("Cookie", "; ".join(w.value for w in s.cookies)))
+            front.append(("Cookie", ";".join(w.value for w in s.cookies)))  # curl joins -b values with ';'
         tail: list[tuple[str, str]] = []
         if body is not None and "content-type" not in present:
             if body.form is not None:

@@ -373,6 +373,8 @@ class Emitter:
                             value = ph.scan(value, f"{prefix}_{model.literal_text(part.name)}", where)
                         _args_in(value, args)
                         entry["value"] = _render(value)
+                        if part.filename is not None:
+                            entry["filename"] = _render(part.filename)
                         if part.content_type:
                             entry["content_type"] = part.content_type
                     parts.append(entry)
@@ -405,12 +407,13 @@ class Emitter:
     def _cookie_secrets(self, value: str, prefix: str, where: str) -> str:
         """Cookie values are session credentials: every literal cookie value is a secret."""
         out = []
-        for item in value.split("; "):
+        for item in value.split(";"):
             key, eq, val = item.partition("=")
-            if eq and val:
-                val = self.ph.whole(val, f"{prefix}_{key}", f"{where} {key}")
+            if eq and val.strip():
+                name = key.strip()
+                val = self.ph.whole(val, f"{prefix}_{name}", f"{where} {name}")
             out.append(key + eq + val)
-        return "; ".join(out)
+        return ";".join(out)
 
     def result(self) -> Result:
         return Result(self.connectors, self.actions, self.diagnostics, self.ph)

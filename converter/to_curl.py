@@ -316,11 +316,16 @@ def _form_file(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str
 
 def _form_text(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str, Word]:
     value = r.word("" if part.get("value") is None else part["value"], f"{where} value")
-    if part.get("content_type") is not None:
+    if part.get("content_type") is not None or part.get("filename") is not None:
         # Only -F can set a text part's type; a "quoted" value keeps its text intact.
         escaped = _map_lit(value, lambda s: s.replace("\\", "\\\\").replace('"', '\\"'))
-        ctype = r.word(part["content_type"], f"{where} content_type")
-        return "-F", name + _lit('="') + escaped + _lit('";type=') + ctype
+        word = name + _lit('="') + escaped + _lit('"')
+        if part.get("content_type") is not None:
+            word += _lit(";type=") + r.word(part["content_type"], f"{where} content_type")
+        if part.get("filename") is not None:
+            fname = _map_lit(r.word(part["filename"], f"{where} filename"), lambda s: s.replace("\\", "\\\\").replace('"', '\\"'))
+            word += _lit(';filename="') + fname + _lit('"')
+        return "-F", word
     if not _has_var(value) and _SAFE_FORM_VALUE_RE.match(_literal(value)):
         return "-F", name + _lit("=") + value
     return "--form-string", name + _lit("=") + value

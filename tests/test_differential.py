@@ -227,16 +227,15 @@ needs_converter = pytest.mark.skipif(
 
 def run_cli(args: list[str]) -> tuple[int, bytes, str]:
     """(exit status, stdout bytes, stderr text) of `python -m converter ARGS`."""
-    import click
     from converter import cli
 
-    if os.environ.get("DIFFERENTIAL_CLI") == "subprocess" or not isinstance(cli.main, click.Command):
+    if os.environ.get("DIFFERENTIAL_CLI") == "subprocess":
         proc = subprocess.run([sys.executable, "-m", "converter", *args], cwd=ROOT,
                               capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
         return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(cli.main, args, catch_exceptions=True)
+    result = CliRunner().invoke(cli.cli, args, catch_exceptions=True)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         trace = "".join(traceback.format_exception(*result.exc_info))
