@@ -41,6 +41,8 @@ class Url:
 
 def split_url(url: str, req: Request) -> Url:
     m = _URL_RE.match(url)
+    if not m and url.startswith(model.MARK_OPEN):
+        raise ConverterError("variable-host", "the URL's host comes from a variable: give the real one with --base-url https://host", req.span)
     if not m:
         raise ConverterError("bad-url", "this URL has no scheme://host part", req.span)
     scheme = m["scheme"].lower()
