@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Sequence
@@ -79,9 +80,11 @@ def map_span(span: Span | None, snippet: Snippet) -> Span | None:
     line, col = _locate(points, col0)
     length = span.length
     if length > 1:
-        end_line, end_col = _locate(points, col0 + length - 1)
-        if end_line == line and end_col >= col:
-            length = end_col - col + 1
+        # up to the page position of the next character: an entity or a tag at the end
+        # of the span is covered whole
+        end_line, end_col = _locate(points, col0 + length)
+        if end_line == line and end_col > col:
+            length = end_col - col
     text = snippet.doc[line - 1] if 0 < line <= len(snippet.doc) else ""
     return Span(line, col + 1, span.source, text, length)
 
@@ -226,6 +229,7 @@ _SHELL_HINTS = {"powershell": "powershell", "pwsh": "powershell", "ps1": "powers
                 "posh": "powershell", "cmd": "cmd", "bat": "cmd", "batch": "cmd", "dos": "cmd", "doscon": "cmd"}
 
 
+@lru_cache(maxsize=256)
 def _shell_hint(info: str) -> str:
     word = info.strip().lstrip("{.").split(None, 1)[0].lower() if info.strip() else ""
     return _SHELL_HINTS.get(re.split(r"[\s,;:{}]", word, maxsplit=1)[0], "auto")
@@ -575,7 +579,7 @@ def extract_snippets(text: str, kind: str, source: str = "<stdin>") -> list[Snip
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r} (one of {', '.join(KINDS)})")
     if text.startswith("\ufeff"):
-        text = " " + text[1:]  # keep columns: the mark is one character of line 1
+        text = text[1:]  # an editor shows no column for it
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = text.split("\n")
     if kind == "markdown":
@@ -593,6 +597,43 @@ def extract_snippets(text: str, kind: str, source: str = "<stdin>") -> list[Snip
     return out
 
 
+# Anything that could make shell_windows.detect_shell answer other than "bash" (a caret,
+# a backtick, %, $env:, here-strings, rem / ::, prompts, doubled quotes …): a snippet with
+# none of them is bash, and detecting it costs more than parsing it.
+_WINDOWS_SIGN = re.compile(r"""[\^`%]|env:|@['"][ \t]*$|^[ \t]*@?(?:rem\b|::)|^PS |^[A-Za-z]:\\|<\#|''|""|"""
+                           r"""^[ \t]*(?:'[^'\n]*'|"[^"\n]*")[ \t]*\|""", re.M | re.I)
+
+
+def _join(group: list[Snippet]) -> Snippet:
+    """Snippets as one text, a blank line between them (so that a trailing ``\\`` cannot
+    join two commands), with their maps laid end to end."""
+    maps: list[tuple[Point, ...]] = []
+    for sn in group:
+        maps.extend(sn.lines)
+        maps.append(sn.lines[-1])  # the blank separator: nothing is ever reported there
+    first = group[0]
+    return Snippet("\n".join(sn.text for sn in group), first.line, first.col, "bash", tuple(maps), first.doc)
+
+
+def _batches(snippets: list[Snippet], shell_kind: str):
+    """(dialect, snippets) runs: consecutive bash snippets that close everything they open
+    are parsed as one text (one parser call instead of thousands)."""
+    run: list[Snippet] = []
+    for sn in snippets:
+        dialect = shell_kind if shell_kind != "auto" else sn.shell
+        if dialect == "auto" and not _WINDOWS_SIGN.search(sn.text):
+            dialect = "bash"
+        if dialect == "bash" and sn.clean:
+            run.append(sn)
+            continue
+        if run:
+            yield "bash", run
+            run = []
+        yield dialect, [sn]
+    if run:
+        yield "bash", run
+
+
 def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str = "auto",
               files: curl.FileSource | None = None) -> tuple[list[Request], list[Diagnostic]]:
     """A page → its convertible requests (page order) and every diagnostic, all spans on the page.
@@ -606,12 +647,15 @@ def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str 
     requests: list[Request] = []
     diags: list[Diagnostic] = []
     snippets = extract_snippets(text, kind, source)
-    for sn in snippets:
+
+    def parse(sn: Snippet, dialect: str) -> list | None:
         try:
-            commands = parse_commands(sn.text, source, sn.shell if shell_kind == "auto" else shell_kind)
+            return parse_commands(sn.text, source, dialect)
         except ConverterError as exc:
             diags.append(map_diagnostic(exc.diagnostic(), sn))
-            continue
+            return None
+
+    def add(sn: Snippet, commands: list) -> None:
         for cmd in commands:
             if not curl.is_curl_command(cmd):
                 continue
@@ -627,6 +671,19 @@ def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str 
             diags.extend(req.diagnostics)
             if not any(d.severity == "error" for d in req.diagnostics):
                 requests.append(req)
+
+    for dialect, run in _batches(snippets, shell_kind):
+        if len(run) > 1:
+            joined = _join(run)
+            try:
+                add(joined, parse_commands(joined.text, source, dialect))
+                continue
+            except ConverterError:
+                pass  # one of them does not parse: take them one by one to say which
+        for sn in run:
+            commands = parse(sn, dialect)
+            if commands is not None:
+                add(sn, commands)
     if not snippets:
         diags.append(Diagnostic("no-curl", "warning", f"no curl command in any code block of this {kind} page",
                                 Span(1, 1, source, "")))

@@ -190,6 +190,8 @@ def _oauth2(settings: dict[str, str], prefix: str, ph: Placeholders) -> AuthFoun
 
 def _render(value: str) -> str:
     """Tokens → output syntax: shell vars and placeholders ``<<NAME>>``, templates ``{{{name}}}``."""
+    if model.MARK_OPEN not in value:
+        return value
     out = []
     for p in model.parts(value):
         if isinstance(p, model.Lit):
@@ -202,6 +204,8 @@ def _render(value: str) -> str:
 
 
 def _args_in(value: str, into: dict[str, None]) -> None:
+    if model.MARK_OPEN not in value:
+        return
     for tok in model.tokens(value):
         if tok.kind == model.TEMPLATE:
             into.setdefault(naming.arg_name(tok.name), None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from . import model
@@ -39,6 +40,7 @@ def fit(name: str, fallback: str) -> str:
     return name[:MAX_NAME].rstrip("_")
 
 
+@lru_cache(maxsize=4096)
 def connector_name(host: str) -> str:
     """The main label of the host's registrable domain: ``api.openai.com`` → ``openai``."""
     host = host.lower().rstrip(".")
@@ -96,6 +98,7 @@ def path_words(path: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=4096)
 def action_name(method: str, path: str) -> str:
     words = path_words(path)
     if not words:
@@ -103,6 +106,7 @@ def action_name(method: str, path: str) -> str:
     return fit("_".join([method.lower()] + words), "action")
 
 
+@lru_cache(maxsize=4096)
 def arg_name(name: str) -> str:
     """An input argument name from a template variable name."""
     return fit(snake(name) if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else name, "arg")

@@ -23,7 +23,6 @@ from . import model
 from .errors import ConverterError, Diagnostic, Span
 
 MAX_DEPTH = 500
-V1_REFUSED = "Postman collection v1.0 is not supported: re-export as v2.1 (Collection → Export)"
 
 Path = tuple  # of str (object keys) and int (array indexes)
 

@@ -30,6 +30,7 @@ Decisions on borderline cases (each one is tested):
 """
 from __future__ import annotations
 
+
 import base64
 import binascii
 import functools
@@ -564,6 +565,7 @@ def mask(secret: str) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def placeholder_name(text: str) -> str:
     """Upper snake case matching ``[A-Z][A-Z0-9_]*``: ``apiKey`` → ``API_KEY``,
     ``x-api-key`` → ``X_API_KEY``, ``openai.key`` → ``OPENAI_KEY``, ``2fa`` →

@@ -89,6 +89,8 @@ class Placeholders:
             self.created.append(Created(name, where, shown))
 
     def note_shell_vars(self, value: str, where: str) -> None:
+        if model.MARK_OPEN not in value:
+            return
         for tok in model.tokens(value):
             if tok.kind == model.SHELL_VAR:
                 self.variable(tok, where)
@@ -130,7 +132,7 @@ class Placeholders:
             out.append(text[pos:])
             return "".join(out)
 
-        return model.map_literals(value, repl)
+        return repl(value) if model.MARK_OPEN not in value else model.map_literals(value, repl)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
         """Known-format tokens plus every secret this run already knows (a key given

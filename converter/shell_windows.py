@@ -755,6 +755,9 @@ _DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
     ("bash", 1, re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_:])")),
 )
 _TIE_ORDER = ("bash", "powershell", "cmd")
+# Every sign any Windows rule above (or the %VAR% / doubled-quote checks) looks for:
+# text with none of these characters or words scores zero for cmd and PowerShell.
+_ANY_WINDOWS_SIGN = re.compile(r"""[\^`%]|''|""|\$\{?env:|@['"]|<#|--%|^[ \t]*@?(?:rem|::)|^PS |^[ \t]*[A-Za-z]:\\""", re.M | re.I)
 _DETECT_QUOTE = re.compile(r"""['"\\`\n]""")
 
 
@@ -796,6 +799,8 @@ def detect_shell(text: str) -> str:
     backtick escapes are weaker.  Text with no sign, or a tie, is read as bash: the
     plain subset (``curl.exe -H "A: b" URL``) parses the same in every dialect.
     """
+    if not _ANY_WINDOWS_SIGN.search(text):  # the common case, decided in one scan
+        return "bash"
     text = text.replace("\r\n", "\n")
     score = dict.fromkeys(_TIE_ORDER, 0)
     for shell, weight, pattern in _DETECT_RULES:

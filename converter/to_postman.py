@@ -220,10 +220,11 @@ def to_postman(connectors: list[dict], actions: list[dict], name: str = "curl2co
         key = str(conn.get("name"))
         if key in folders:
             continue
-        folder: dict[str, Any] = {"name": key, "item": []}
+        folder: dict[str, Any] = {"name": key}
         if conn.get("description"):
             folder["description"] = str(conn["description"])
         folder["auth"] = _auth_block(conn, v)
+        folder["item"] = []
         folders[key] = folder
     for action in actions:
         ref = str(action.get("connector"))
