@@ -8,16 +8,22 @@ parser plus a map from every snippet position back to the page.  Every span the 
 and the curl stage produce is translated with :func:`map_span`, so messages name the
 page's own lines and show the page's own line under the caret.
 
-The block finders are line-based and deliberately forgiving (a fence may sit at any
-indentation, so fences inside list items need no list tracking): a false block costs
-nothing, because only lines that start a curl command survive the filter.
+The block finders are deliberately forgiving (a fence may sit at any indentation, so
+fences inside list items need no list tracking): a false block costs nothing, because
+only lines that start a curl command survive the filter.  They are also fast: Markdown
+fences are found with ``str.find`` over the whole text, and only stretches of a page
+that mention curl are read line by line (a 10,000-example page is cut in ~0.2 s).
+
+:func:`parse_doc` runs the snippets through the ordinary shell parser and curl stage;
+consecutive bash snippets are parsed as one text (a blank line between them), which
+saves the per-call and dialect-detection cost on pages with thousands of examples.
 """
 from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Sequence
 
@@ -543,6 +549,8 @@ def _html_blocks(text: str) -> list[_Block]:
     parser = _PreParser()
     parser.feed(text)
     parser.close()
+    if parser.tag is not None:  # a <pre> left open at the end of the page still counts
+        parser.found.append((parser.tag, parser.chars, parser.shell))
     blocks = []
     for tag, chars, shell in parser.found:
         content = "".join(c for c, _, _ in chars)

@@ -37,7 +37,8 @@ from urllib.parse import quote_plus
 
 from .errors import ConverterError, Diagnostic
 from .model import Body, FormPart, Request
-from .postman_input import JsonDoc, json_path
+from .errors import Span
+from .postman_input import JsonDoc, _node_offsets, json_path
 
 __all__ = ["load_har", "convert_har", "is_har", "DROPPED_HEADERS"]
 
@@ -79,11 +80,81 @@ class _Entry(Exception):
         self.severity, self.code, self.message, self.at = severity, code, message, at
 
 
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_LOG = ["{", '"log"']  # the open containers down to log, as _Positions stacks them
+_ENTRIES = ["{", '"log"', '"entries"']
+
+
+class _Positions:
+    """Where ``log.entries[i]`` (and nodes inside one entry) start.
+
+    JsonDoc can place any node, but it walks every token of the document for that; a
+    HAR is mostly response bodies, and a 30 MB export would spend seconds there.  One
+    scan of strings and brackets finds each entry's extent; exact positions inside an
+    entry are computed from that entry's text alone, only when a message needs them."""
+
+    def __init__(self, doc: JsonDoc) -> None:
+        self.doc, self.text = doc, doc.text
+        self.entries: list[tuple[int, int]] = []
+        self.array: int | None = None
+        self._inner: dict[int, dict] = {}
+        self._pos, self._line = 0, 1
+        stack: list[str | None] = []  # the key of each open container (None in arrays)
+        last_key: list[str | None] = [None]  # last string seen at each depth (an object's key)
+        start = 0
+        for m in _JSON_TOKEN.finditer(self.text):
+            tok = m.group()
+            if tok[0] == '"':
+                last_key[-1] = tok
+                continue
+            depth = len(stack)
+            if tok in "[{":
+                key = last_key[-1] if depth and stack[-1] != "[" else None
+                if depth == 2 and tok == "[" and key == '"entries"' and stack == _LOG:
+                    self.array, self.entries = m.start(), []  # a duplicate key: the last one wins
+                elif depth == 3 and stack == _ENTRIES:
+                    start = m.start()
+                stack.append(tok if key is None else key)
+                last_key.append(None)
+            else:
+                stack.pop()
+                last_key.pop()
+                if depth == 4 and stack == _ENTRIES:
+                    self.entries.append((start, m.end()))
+
+    def at(self, offset: int) -> Span:
+        if offset < self._pos:
+            self._pos, self._line = 0, 1
+        self._line += self.text.count("\n", self._pos, offset)
+        self._pos = offset
+        col = offset - self.text.rfind("\n", 0, offset)
+        return Span(self._line, col, self.doc.source, "")
+
+    def span(self, path: tuple) -> Span:
+        if len(path) >= 3 and path[:2] == ("log", "entries") and path[2] < len(self.entries):
+            start, end = self.entries[path[2]]
+            if len(path) == 3:
+                return self.at(start)
+            inner = self._inner.get(path[2])
+            if inner is None:
+                inner = self._inner[path[2]] = _node_offsets(self.text[start:end])
+            return self.at(start + inner.get(tuple(path[3:]), 0))
+        if path == ("log", "entries") and self.array is not None:
+            return self.at(self.array)
+        return self.doc.span(path)
+
+
 class _Loader:
     def __init__(self, text: str, source: str) -> None:
-        self.doc = JsonDoc(text, source)
+        try:
+            self.doc = JsonDoc(text, source)
+        except ConverterError as exc:
+            if exc.code == "bad-collection":  # JsonDoc's code for NaN and forbidden characters
+                exc.code = "bad-json"
+            raise
         self.source = source
         self.diagnostics: list[Diagnostic] = list(self.doc.warnings)
+        self.pos = _Positions(self.doc)
         self.skipped = {"asset": 0, "page": 0, "preflight": 0}
         self.schemes: dict[str, list] = {}  # scheme → [count, first span]
 
@@ -102,7 +173,7 @@ class _Loader:
             try:
                 req = self.entry(entry, path)
             except _Entry as exc:
-                self.diagnostics.append(Diagnostic(exc.code, exc.severity, exc.message, self.doc.span(path + exc.at)))
+                self.diagnostics.append(Diagnostic(exc.code, exc.severity, exc.message, self.pos.span(path + exc.at)))
                 continue
             if req is not None:
                 requests.append(req)
@@ -111,7 +182,7 @@ class _Loader:
         return requests
 
     def finish(self, entries: list) -> None:
-        where = self.doc.span(("log", "entries"))
+        where = self.pos.span(("log", "entries"))
         for scheme, (count, span) in self.schemes.items():
             what = "entry has" if count == 1 else "entries have"
             self.diagnostics.append(Diagnostic("unsupported-scheme", "warning",
@@ -137,14 +208,15 @@ class _Loader:
         r = entry["request"]
         method, url = r.get("method"), r.get("url")
         if not isinstance(method, str) or not method or not isinstance(url, str) or not url:
-            raise _Entry("error", "bad-har-entry", f"{where}.request: 'method' and 'url' must be non-empty strings")
+            raise _Entry("error", "bad-har-entry", f"{where}.request: 'method' and 'url' must be non-empty strings",
+                         ("request",))
         method = method.upper()
         url = url.split("#", 1)[0]
         m = _SCHEME.match(url)
         scheme = m.group(1).lower() if m else ""
         if scheme not in ("http", "https"):
             key = scheme[:20] or "schemeless"
-            slot = self.schemes.setdefault(key, [0, self.doc.span(path + ("request", "url"))])
+            slot = self.schemes.setdefault(key, [0, self.pos.span(path + ("request", "url"))])
             slot[0] += 1
             return None
         headers = self.headers(r, path)
@@ -157,19 +229,20 @@ class _Loader:
                 self.skipped[kind] += 1
                 return None
         if method not in METHODS:
-            shown = method if re.fullmatch(r"[A-Z-]{1,20}", method) else "this method"
+            shown = f"method {method}" if re.fullmatch(r"[A-Z-]{1,20}", method) else "this method"
             raise _Entry("warning", "unsupported-method",
-                         f"{where}.request: method {shown} is not supported by the platform "
+                         f"{where}.request: {shown} is not supported by the platform "
                          "(GET, POST, PUT, PATCH, DELETE): skipped", ("request", "method"))
         diags: list[Diagnostic] = []
         body, headers = self.body(r.get("postData"), headers, path, diags)
-        return Request(method=method, url=url, headers=headers, body=body, span=self.doc.span(path),
+        return Request(method=method, url=url, headers=headers, body=body, span=self.pos.span(path),
                        diagnostics=diags)
 
     def headers(self, r: dict, path: tuple) -> list[tuple[str, str]]:
         raw = r.get("headers")
         if raw is not None and not isinstance(raw, list):
-            raise _Entry("error", "bad-har-entry", f"{json_path(path)}.request.headers: not a list")
+            raise _Entry("error", "bad-har-entry", f"{json_path(path)}.request.headers: not a list",
+                         ("request", "headers"))
         out: list[tuple[str, str]] = []
         cookies: list[str] = []
         for name, value in _pairs(raw):
@@ -203,7 +276,7 @@ class _Loader:
             return None, headers
         where = json_path(path + ("request", "postData"))
         if not isinstance(post, dict):
-            raise _Entry("error", "bad-har-entry", f"{where}: not an object")
+            raise _Entry("error", "bad-har-entry", f"{where}: not an object", ("request", "postData"))
         mime = post.get("mimeType") if isinstance(post.get("mimeType"), str) else ""
         text = post.get("text") if isinstance(post.get("text"), str) else None
         params = [p for p in post.get("params") or [] if isinstance(p, dict) and isinstance(p.get("name"), str)] \
@@ -232,7 +305,8 @@ class _Loader:
         elif text:
             parts = _multipart(text, ctype)
             if parts is None:
-                raise _Entry("error", "bad-har-entry", f"{where}.text: a multipart body that cannot be read")
+                raise _Entry("error", "bad-har-entry", f"{where}.text: a multipart body that cannot be read",
+                             ("request", "postData", "text"))
         else:
             parts = []
         files = [i + 1 for i, p in enumerate(parts) if p.file is not None]
@@ -240,7 +314,7 @@ class _Loader:
             which = ", ".join(map(str, files))
             diags.append(Diagnostic("file-not-read", "warning",
                                     f"{where}: form part {which} uploads a file of which the HAR keeps only the "
-                                    "name: the name is kept as the file path", self.doc.span(path)))
+                                    "name: the name is kept as the file path", self.pos.span(path)))
         return parts
 
 
