@@ -10,13 +10,13 @@ stop the others (unless ``fail_fast``); its errors are reported with locations.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import api
 from .emit import Emitter, Result
-from .errors import ConverterError, Diagnostic
+from .errors import ConverterError
 
 # Extensions looked at when walking a directory (content decides the kind).
 WALK_SUFFIXES = {".sh", ".bash", ".zsh", ".curl", ".txt", ".md", ".markdown", ".mdx", ".rst", ".html", ".htm",
@@ -88,38 +88,28 @@ def _detect(inp: Input) -> str:
     return detect_kind(inp.text, inp.filename)
 
 
-def _remap(diags: list[Diagnostic], fn: Callable) -> list[Diagnostic]:
-    return [replace(d, span=fn(d.span)) if d.span is not None else d for d in diags]
-
-
 def _convert_one(inp: Input, kind: str, em: Emitter, opts: Options, explicit: bool) -> None:
     """Convert one input into the shared emitter; raises ConverterError when it is unusable."""
-    common = dict(source=inp.source, shell_kind=opts.shell_kind, read_files=opts.read_files, base_dir=inp.base_dir,
-                  emitter=em)
-    if kind in ("markdown", "rst", "html"):
-        from .docs import extract_snippets, map_span
-
-        for snip in extract_snippets(inp.text, kind, inp.source):
-            start = len(em.diagnostics)
-            try:
-                api.convert_text(snip.text, **common)
-            except ConverterError as exc:
-                exc.span = map_span(exc.span, snip) if exc.span else exc.span
-                em.diagnostics.append(exc.diagnostic())
-            em.diagnostics[start:] = _remap(em.diagnostics[start:], lambda s, sn=snip: map_span(s, sn))
-        return
-    if kind in ("postman", "har"):
+    if kind in ("markdown", "rst", "html", "postman", "har"):
         if kind == "postman":
             from .postman import load_collection
 
             requests, diags = load_collection(inp.text, inp.source, environment=opts.environment,
                                               variables=opts.variables)
-        else:
+        elif kind == "har":
             from .har import load_har
 
             requests, diags = load_har(inp.text, inp.source)
+        else:
+            from .curl import FileSource
+            from .docs import parse_doc
+
+            files = FileSource(inp.base_dir) if opts.read_files else None
+            requests, diags = parse_doc(inp.text, kind, inp.source, shell_kind=opts.shell_kind, files=files)
         em.diagnostics.extend(diags)
         for req in requests:
+            if any(d.severity == "error" for d in req.diagnostics):
+                continue
             try:
                 em.add(req)
             except ConverterError as exc:
@@ -127,7 +117,8 @@ def _convert_one(inp: Input, kind: str, em: Emitter, opts: Options, explicit: bo
         return
     if kind == "unknown" and not explicit:
         return
-    api.convert_text(inp.text, **common)
+    api.convert_text(inp.text, source=inp.source, shell_kind=opts.shell_kind, read_files=opts.read_files,
+                     base_dir=inp.base_dir, emitter=em)
 
 
 def convert_inputs(inputs: Iterable[Input], opts: Options, *, explicit: set[str] | None = None,

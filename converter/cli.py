@@ -352,6 +352,34 @@ def validate(paths):
     click.echo(f"{checked} file(s) valid")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--include", multiple=True, metavar="GLOB", help="Only these files of a directory (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these files of a directory (repeatable).")
+def scan(paths, include, exclude):
+    """Report literal secrets in curl text, docs, Postman collections and HAR files
+    (masked), without converting. Exit 1 when any is found: a pre-commit / CI gate."""
+    from . import bulk
+    from .scan import scan_input
+
+    out = _Out()
+    findings = 0
+    files = bulk.walk(paths, include, exclude)
+    for path in files:
+        try:
+            text, source, base = _read_input(path)
+        except ConverterError as exc:
+            out.err(str(exc))
+            continue
+        for finding in scan_input(bulk.Input(source, text, base, None if path == "-" else Path(path).name), bulk.Options()):
+            findings += 1
+            click.echo(finding.format())
+    if findings:
+        out.err(f"{findings} literal secret(s) in {len(files)} file(s): replace them with $VARIABLES or {{{{variables}}}}")
+        sys.exit(int(ExitStatus.INVALID))
+    out.err(f"no literal secrets in {len(files)} file(s)")
+
+
 @cli.command("to-curl")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--action", "action_name", help="Render only this action.")

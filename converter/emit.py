@@ -81,7 +81,9 @@ class AuthFound:
     param: str | None = None  # consumed query parameter name
 
     def signature(self) -> tuple:
-        return (self.config, tuple(sorted(self.fields.items())))
+        """Equal for the same auth: header names compare case-insensitively (HTTP does)."""
+        fields = {k: v.lower() if k == "header_auth_key" else v for k, v in self.fields.items()}
+        return (self.config, tuple(sorted(fields.items())))
 
 
 def _basic_from_header(credential: str) -> tuple[str, str] | None:
