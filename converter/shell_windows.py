@@ -757,7 +757,7 @@ _DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
 _TIE_ORDER = ("bash", "powershell", "cmd")
 # Every sign any Windows rule above (or the %VAR% / doubled-quote checks) looks for:
 # text with none of these characters or words scores zero for cmd and PowerShell.
-_ANY_WINDOWS_SIGN = re.compile(r"""[\^`%]|''|""|\$\{?env:|@['"]|<#|--%|^[ \t]*@?(?:rem|::)|^PS |^[ \t]*[A-Za-z]:\\""", re.M | re.I)
+_ANY_WINDOWS_SIGN = re.compile(r"""[\^`%]|''|""|\$\{?env:|@['"]|<#|--%|^[ \t]*@?(?:rem|::)|^PS |[A-Za-z]:\\|['"][ \t]*\|""", re.M | re.I)
 _DETECT_QUOTE = re.compile(r"""['"\\`\n]""")
 
 
