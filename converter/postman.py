@@ -18,6 +18,7 @@ Messages name JSON paths (``$.item[3]``) and item names, never values.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -26,14 +27,15 @@ from .emit import Emitter, Result
 from .errors import ConverterError, Diagnostic
 from .model import Auth, Request
 from .postman_auth import AuthPlan, effective_block, lodash_lower, plan_auth, secret_texts
-from .postman_input import (PATH_KEY, JsonDoc, detect_version, is_postman_collection, js_string,
+from .postman_input import (PATH_KEY, JsonDoc, as_list, detect_version, is_postman_collection, js_string,
                             json_path, load_environment, v1_to_v2)
 from .postman_wire import _ENCODERS, _HOW, MAX_PASSES, VAR_RE, RequestParts, _label
 from .secret_catalog import find_secrets, is_credential_header, is_credential_param, placeholder_name
 
-__all__ = ["load_collection", "convert_collection", "is_postman_collection", "PostmanLoader"]
+__all__ = ["load_collection", "convert_collection", "is_postman_collection", "register_placeholders", "PostmanLoader"]
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_RESOLVED_OAUTH2 = ("token_url", "authorization_url", "scope")  # settings, not credentials
 
 
 def _description(value: Any) -> str | None:
@@ -98,10 +100,8 @@ class PostmanLoader(RequestParts):
     def _set(self, name: str, value: Any, secret: bool, scope: str) -> None:
         self.variables[name] = js_string(value)
         self.scope[name] = scope
-        if secret:
+        if secret:  # typed secret in any scope stays a secret, whatever value wins
             self.typed_secret.add(name)
-        else:
-            self.typed_secret.discard(name)
 
     def _load_variables(self, environment: str | None, env_source: str, cli: dict[str, str]) -> None:
         env_values, is_globals = [], False
@@ -111,7 +111,7 @@ class PostmanLoader(RequestParts):
         if is_globals:
             for v in env_values:
                 self._set(v.key, v.value, v.secret, "globals")
-        for i, v in enumerate(self.data.get("variable") or self.data.get("variables") or []):
+        for v in as_list(self.data.get("variable") if "variable" in self.data else self.data.get("variables")):
             if not isinstance(v, dict) or v.get("disabled") is True:
                 continue
             key = v.get("key") if isinstance(v.get("key"), str) else v.get("id")
@@ -182,7 +182,7 @@ class PostmanLoader(RequestParts):
         if name in self.path_secrets:
             return self.path_secrets[name]
         var = self.placeholder_vars.get(name)
-        return None if var is None or var not in self.variables else self.resolve_text(self.variables[var])
+        return None if var is None or var not in self.variables else self.resolve_text("{{" + var + "}}")
 
     def _path(self, node: dict, fallback: tuple) -> tuple:
         return tuple(node[PATH_KEY]) if self.v1 and PATH_KEY in node else fallback
@@ -195,7 +195,7 @@ class PostmanLoader(RequestParts):
         return inherited
 
     def _note_scripts(self, node: dict, path: tuple) -> None:
-        for ev in node.get("event") or []:
+        for ev in as_list(node.get("event")):
             if isinstance(ev, dict) and ev.get("listen") == "prerequest":
                 script = ev.get("script") if isinstance(ev.get("script"), dict) else {}
                 code = script.get("exec")
@@ -210,6 +210,35 @@ class PostmanLoader(RequestParts):
     def _collect_auth(self, block: Any) -> None:
         for text in secret_texts(block):
             self._note_credential(text)
+
+    def _scan_credentials(self, r: Any) -> None:
+        """Note the variables this request uses in credential positions, before anything can
+        skip it: a variable that is a credential anywhere is a secret everywhere."""
+        if not isinstance(r, dict):
+            return
+        self._collect_auth(r.get("auth"))
+        headers = r.get("header")
+        if isinstance(headers, str):
+            pairs = [(m.group(1), m.group(2)) for m in re.finditer(r"^(\S+):(.*)$", headers, re.M)]
+        else:
+            pairs = [(h.get("key"), h.get("value")) for h in as_list(headers) if isinstance(h, dict)]
+        for key, value in pairs:
+            if isinstance(key, str) and (is_credential_header(key) or key.lower() in ("cookie", "proxy-authorization")):
+                self._note_credential(value)
+        url = r.get("url")
+        raw = url if isinstance(url, str) else url.get("raw") if isinstance(url, dict) else None
+        params = [p.partition("=")[::2] for p in raw.partition("?")[2].split("&")] if isinstance(raw, str) else []
+        if isinstance(url, dict):
+            params += [(q.get("key"), q.get("value")) for q in as_list(url.get("query")) if isinstance(q, dict)]
+            self._note_credential(url.get("auth") and json.dumps(url.get("auth")))
+        body = r.get("body") if isinstance(r.get("body"), dict) else {}
+        for mode in ("urlencoded", "formdata"):
+            params += [(e.get("key"), e.get("value")) for e in as_list(body.get(mode)) if isinstance(e, dict)]
+        for key, value in params:
+            if isinstance(key, str) and is_credential_param(key):
+                self._note_credential(value)
+        if isinstance(body.get("raw"), str):
+            self._note_json_credentials(body["raw"])
 
     def _walk(self, items: list, path: tuple, folders: tuple, chain: list, pruning: bool | None,
               out: list[Request]) -> None:
@@ -229,6 +258,7 @@ class PostmanLoader(RequestParts):
                            self._pruning(item, pruning), out)
             elif "request" in item:
                 self._note_scripts(item, ipath)
+                self._scan_credentials(item["request"])
                 try:
                     req = self._request(item, ipath, name, folders, chain, self._pruning(item, pruning))
                 except _Skip as skip:
@@ -268,7 +298,6 @@ class PostmanLoader(RequestParts):
         self._contexts = {}
         url_text, pathvars = self._url_text(r.get("url"), skip)
         headers = self._headers(r.get("header"), where, span, diags)
-        self._collect_auth(r.get("auth"))
         block, awhere, aspan, notes = effective_block([(r.get("auth"), "", self.doc.span(rpath + ("auth",)))] + chain)
         plan = AuthPlan()
         if block is not None:
@@ -318,6 +347,8 @@ class PostmanLoader(RequestParts):
             for p in model.parts(value):
                 if isinstance(p, model.Lit):
                     out.append(p.text)
+                elif p.kind != model.TEMPLATE:
+                    out.append(model.MARK_OPEN + p.kind + p.name + model.MARK_CLOSE)
                 elif p.name in secret or is_credential_param(p.name):
                     name = placeholder_name(p.name)
                     self.placeholder_vars.setdefault(name, p.name)
@@ -337,7 +368,7 @@ class PostmanLoader(RequestParts):
         if req.auth is not None:
             a = req.auth
             a.username, a.password, a.token = fin(a.username), fin(a.password), fin(a.token)
-            a.oauth2 = {k: fin(v) for k, v in a.oauth2.items()}
+            a.oauth2 = {k: (self._settle(v, secret) if k in _RESOLVED_OAUTH2 else fin(v)) for k, v in a.oauth2.items()}
         req.examples = {k: v for k, v in req.examples.items() if k in used}
         for name in used:
             if name in req.examples:
@@ -348,7 +379,7 @@ class PostmanLoader(RequestParts):
                     f"{self._where(req)}: path variable :{name[:40]} has no value (Postman sends ':{name[:40]}'): "
                     "an input argument without example", req.span))
             elif name in self.variables:
-                req.examples[name] = self.resolve_text(self.variables[name])
+                req.examples[name] = self.resolve_text("{{" + name + "}}")  # 19 passes from the reference
                 self._check_encoding(req, name)
             elif name.startswith("$"):
                 req.diagnostics.append(Diagnostic(
@@ -361,6 +392,20 @@ class PostmanLoader(RequestParts):
                     f"{self._where(req)}: variable {{{{{name[:40]}}}}} has no value in the collection, environment or "
                     "--var (Postman sends it as written): an input argument without example", req.span))
         self.diagnostics.extend(req.diagnostics)
+
+    def _settle(self, value: str, secret: set[str]) -> str:
+        """A connector setting (token URL, scope): secret variables → placeholders, the others → their value."""
+        out = []
+        for p in model.parts(value):
+            if isinstance(p, model.Lit) or p.kind != model.TEMPLATE:
+                out.append(p.text if isinstance(p, model.Lit) else model.MARK_OPEN + p.kind + p.name + model.MARK_CLOSE)
+            elif p.name in secret or is_credential_param(p.name):
+                name = placeholder_name(p.name)
+                self.placeholder_vars.setdefault(name, p.name)
+                out.append(model.placeholder(name))
+            else:
+                out.append(self.resolve_text("{{" + p.name + "}}"))
+        return "".join(out)
 
     def _check_encoding(self, req: Request, name: str) -> None:
         """Postman encodes a variable's value where it lands (URL, form, GraphQL JSON string);
@@ -396,6 +441,18 @@ def load_collection(text: str, source: str, *, environment: str | None = None,
     return requests, loader.diagnostics
 
 
+def register_placeholders(loader: PostmanLoader, em: Emitter) -> None:
+    """Tell the emitter about the placeholders the loader made from variables: they are
+    reported like its own, their names are taken, and their values join the literal secrets
+    the CLI proves absent from every output (the same value typed elsewhere gets the same name)."""
+    for name, var in loader.placeholder_vars.items():
+        where = "path variable" if name in loader.path_secrets else f"{loader.scope.get(var, 'undefined')} variable"
+        em.ph.variable(model.Var(model.TEMPLATE, var), where)
+        value = loader.secret_value(name)
+        if value:
+            em.ph.by_secret.setdefault(value, name)
+
+
 def convert_collection(text: str, source: str, *, environment: str | None = None,
                        variables: dict[str, str] | None = None, connector_name: str | None = None,
                        environment_source: str = "<environment>", emitter: Emitter | None = None) -> Result:
@@ -404,9 +461,7 @@ def convert_collection(text: str, source: str, *, environment: str | None = None
                            environment_source=environment_source)
     requests = loader.load()
     em = emitter or Emitter(connector_name)
-    for name, var in loader.placeholder_vars.items():
-        where = f"{loader.scope.get(var, 'undefined')} variable"
-        em.ph.variable(model.Var(model.TEMPLATE, var), where)
+    register_placeholders(loader, em)
     em.diagnostics.extend(loader.diagnostics)
     for req in requests:
         try:

@@ -197,8 +197,10 @@ def _oauth2(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthP
     has_token = _truthy(token)
     prefix = "Bearer" if p.get("headerPrefix") is None else text(p.get("headerPrefix")).strip()
     to_query = p.get("addTokenTo") == "queryParams"
-    token_url = literal(text(p.get("accessTokenUrl"))).strip()
-    auth_url = literal(text(p.get("authUrl"))).strip()
+    # URLs and scope keep their variables as tokens: a secret one must become a placeholder,
+    # the others are resolved to text once secrets are known (PostmanLoader._finish).
+    token_url = tok(text(p.get("accessTokenUrl")).strip())
+    auth_url = tok(text(p.get("authUrl")).strip())
     if token_url or auth_url:
         grant_raw = literal(text(p.get("grant_type") or "authorization_code")).strip()
         grant = GRANTS.get(grant_raw)
@@ -215,7 +217,7 @@ def _oauth2(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthP
             settings["authorization_url"] = auth_url
         settings["client_id"] = tok(text(p.get("clientId")))
         settings["client_secret"] = tok(text(p.get("clientSecret")))
-        settings["scope"] = literal(text(p.get("scope"))).strip()
+        settings["scope"] = tok(text(p.get("scope")).strip())
         if grant == "password":
             settings["username"] = tok(text(p.get("username")))
             settings["password"] = tok(text(p.get("password")))
@@ -234,7 +236,8 @@ def _oauth2(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthP
         elif to_query or prefix != "Bearer":
             plan.diagnostics.append(Diagnostic(
                 "oauth2-token-placement", "warning",
-                f"oauth2{where}: Postman sends the token {'as ?access_token=' if to_query else 'with another header prefix'}; "
+                f"oauth2{where}: Postman sends the token "
+                f"{'as ?access_token=' if to_query else 'with another header prefix'}; "
                 "the connector's oauth2 sends 'Authorization: Bearer'", span))
         return plan
     if not has_token or p.get("addTokenTo") not in (None, "header", "queryParams") \

@@ -33,6 +33,15 @@ _TOKEN = re.compile(r'[ \t\n\r]*(?:("(?:[^"\\]|\\.)*")|([\[{])|([\]}])|(,)|(:)|(
 _BAD_TEXT = re.compile(f"[{model.MARK_OPEN}{model.MARK_CLOSE}\ud800-\udfff]")
 
 
+def as_list(value: Any) -> list:
+    """A JSON list, or [] for anything else (hand-edited files put odd values anywhere)."""
+    return value if isinstance(value, list) else []
+
+
+def _ids(value: Any) -> list[str]:
+    return [v for v in as_list(value) if isinstance(v, str)]
+
+
 def json_path(path: Path) -> str:
     out = "$"
     for part in path:
@@ -304,9 +313,11 @@ def v1_to_v2(doc: dict) -> dict:
     each folder holds its sub-folders (``folders_order``) then its requests (``order``);
     the root holds the top-level folders then the root requests.  Requests listed in no
     ``order`` are not part of the collection.  Every node keeps its v1 JSON path."""
-    requests = {r.get("id"): (i, r) for i, r in enumerate(doc.get("requests") or []) if isinstance(r, dict)}
-    folders = {f.get("id"): (i, f) for i, f in enumerate(doc.get("folders") or []) if isinstance(f, dict)}
-    sub_ids = {sid for _, f in folders.values() for sid in (f.get("folders_order") or [])}
+    requests = {r["id"]: (i, r) for i, r in enumerate(as_list(doc.get("requests")))
+                if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    folders = {f["id"]: (i, f) for i, f in enumerate(as_list(doc.get("folders")))
+               if isinstance(f, dict) and isinstance(f.get("id"), str)}
+    sub_ids = {sid for _, f in folders.values() for sid in _ids(f.get("folders_order"))}
 
     def request_item(rid: str) -> dict | None:
         if rid not in requests:
@@ -318,8 +329,8 @@ def v1_to_v2(doc: dict) -> dict:
         if fid not in folders or fid in seen:
             return None
         i, f = folders[fid]
-        items = [folder_item(s, seen | {fid}) for s in f.get("folders_order") or []]
-        items += [request_item(r) for r in f.get("order") or []]
+        items = [folder_item(s, seen | {fid}) for s in _ids(f.get("folders_order"))]
+        items += [request_item(r) for r in _ids(f.get("order"))]
         out = {"name": f.get("name") or "", "item": [x for x in items if x], PATH_KEY: ("folders", i)}
         if f.get("description"):
             out["description"] = f["description"]
@@ -328,9 +339,9 @@ def v1_to_v2(doc: dict) -> dict:
             out["auth"] = auth
         return out
 
-    top = doc.get("folders_order") or [f.get("id") for _, f in sorted(folders.values(), key=lambda x: x[0])]
+    top = _ids(doc.get("folders_order")) or [fid for fid, _ in sorted(folders.items(), key=lambda x: x[1][0])]
     items = [folder_item(fid, frozenset()) for fid in dict.fromkeys(top) if fid not in sub_ids]
-    items += [request_item(rid) for rid in doc.get("order") or []]
+    items += [request_item(rid) for rid in _ids(doc.get("order"))]
     out: dict = {"info": {"name": doc.get("name") or "", "schema": "v1.0.0"}, "item": [x for x in items if x]}
     if doc.get("description"):
         out["info"]["description"] = doc["description"]
@@ -394,8 +405,8 @@ def _v1_headers(r: dict) -> list | str:
 def _v1_url(r: dict) -> Any:
     raw = r.get("url") if isinstance(r.get("url"), str) else ""
     variables = []
-    for v in r.get("pathVariableData") or []:
-        if isinstance(v, dict) and v.get("key"):
+    for v in as_list(r.get("pathVariableData")):
+        if isinstance(v, dict) and isinstance(v.get("key"), str) and v["key"]:
             variables.append({"key": v["key"], "value": v.get("value")})
     if isinstance(r.get("pathVariables"), dict):
         known = {v["key"] for v in variables}
@@ -435,7 +446,7 @@ def _v1_request(r: dict) -> dict:
 
 
 def _v1_body(r: dict) -> dict | None:
-    mode = _V1_MODES.get(r.get("dataMode"))
+    mode = _V1_MODES.get(r["dataMode"]) if isinstance(r.get("dataMode"), str) else None
     raw = r.get("rawModeData")
     if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str):
         raw = raw[0]

@@ -32,7 +32,8 @@ from urllib.parse import quote
 from . import model
 from .errors import Diagnostic, Span
 from .model import Body, FormPart
-from .postman_input import V1_QUERY_KEY, js_string
+from .postman_auth import shown_type
+from .postman_input import V1_QUERY_KEY, as_list, js_string
 from .secret_catalog import find_secrets, is_credential_header, is_credential_param, placeholder_name
 
 VAR_RE = re.compile(r"\{\{([^{}]*?)\}\}")  # the runtime's own pattern
@@ -58,32 +59,6 @@ MIME_TYPES = {
 }
 _JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"', re.S)
 _SCHEME_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#]*)")
-
-
-def mime_type(path: str) -> str:
-    ext = PurePosixPath(path.replace("\\", "/")).suffix.lower().lstrip(".")
-    return MIME_TYPES.get(ext, "application/octet-stream")
-
-
-def percent_encode(text: str, extra: frozenset) -> str:
-    """postman-url-encoder's ``encode``: controls, non-ASCII and ``extra`` as %XX; ``%XX`` kept."""
-    data = text.encode("utf-8")
-    out, i, n = [], 0, len(data)
-    while i < n:
-        c = data[i]
-        if c == 0x25 and i + 2 < n and data[i + 1] in _HEX and data[i + 2] in _HEX:
-            out.append(data[i:i + 3].decode())
-            i += 3
-            continue
-        out.append(f"%{c:02X}" if c < 0x20 or c >= 0x7F or chr(c) in extra else chr(c))
-        i += 1
-    return "".join(out)
-
-
-def form_encode(text: str) -> str:
-    """Node's ``querystring.escape`` plus RFC 3986 (``!'()*`` too): only ``A-Za-z0-9-_.~`` stay."""
-    return quote(text, safe="")
-
 
 
 def mime_type(path: str) -> str:
@@ -206,7 +181,6 @@ def _tokens_in(value: Any, tok) -> Any:
     return value
 
 
-
 class RequestParts:
     """The URL, header and body builders of :class:`converter.postman.PostmanLoader`.
 
@@ -223,7 +197,7 @@ class RequestParts:
             text, pathvars = url, {}
         elif isinstance(url, dict):
             pathvars = {}
-            for v in url.get("variable") or []:
+            for v in as_list(url.get("variable")):
                 if isinstance(v, dict) and v.get("disabled") is not True:
                     key = v.get("key") or v.get("id")
                     if isinstance(key, str) and key:
@@ -383,11 +357,15 @@ class RequestParts:
         data = raw.get(mode) if isinstance(mode, str) else None
         if mode not in ("raw", "urlencoded", "formdata", "file", "graphql"):
             if mode is not None:
-                diags.append(Diagnostic("bad-body", "warning", f"{where}: body mode {mode!r} is unknown: no body sent"
-                                        if isinstance(mode, str) and len(mode) < 20 else f"{where}: unknown body mode",
-                                        span))
+                diags.append(Diagnostic("bad-body", "warning",
+                                        f"{where}: body mode {shown_type(mode)} is unknown: no body sent", span))
             return None, headers
         if _empty_body(mode, data) or prune:
+            return None, headers
+        expected = {"urlencoded": list, "formdata": list, "graphql": dict, "file": dict}.get(mode)
+        if expected is not None and not isinstance(data, expected):
+            diags.append(Diagnostic("bad-body", "warning", f"{where}: a {mode} body must be a "
+                                    f"{'list' if expected is list else 'object'}: no body sent", span))
             return None, headers
         ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
         if mode == "raw":
@@ -395,7 +373,8 @@ class RequestParts:
             if ctype is None:
                 options = raw.get("options") if isinstance(raw.get("options"), dict) else {}
                 lang = (options.get("raw") or {}).get("language") if isinstance(options.get("raw"), dict) else None
-                headers = headers + [("Content-Type", _RAW_TYPES.get(lang, "text/plain"))]
+                ctype = _RAW_TYPES.get(lang, "text/plain") if isinstance(lang, str) else "text/plain"
+                headers = headers + [("Content-Type", ctype)]
             self._note_json_credentials(text)
             return Body(text=self._tok(text)), headers
         if mode == "graphql":
