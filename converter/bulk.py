@@ -49,6 +49,7 @@ class Options:
     action_name: str | None = None
     base_url: str | None = None
     environment: str | None = None  # Postman environment / globals export (text)
+    environment_source: str = "<environment>"
     variables: dict[str, str] = field(default_factory=dict)
     fail_fast: bool = False
 
@@ -92,11 +93,12 @@ def _convert_one(inp: Input, kind: str, em: Emitter, opts: Options, explicit: bo
     """Convert one input into the shared emitter; raises ConverterError when it is unusable."""
     if kind in ("markdown", "rst", "html", "postman", "har"):
         if kind == "postman":
-            from .postman import load_collection
+            from .postman import convert_collection
 
-            requests, diags = load_collection(inp.text, inp.source, environment=opts.environment,
-                                              variables=opts.variables)
-        elif kind == "har":
+            convert_collection(inp.text, inp.source, environment=opts.environment, variables=opts.variables,
+                               environment_source=opts.environment_source, emitter=em)
+            return
+        if kind == "har":
             from .har import load_har
 
             requests, diags = load_har(inp.text, inp.source)

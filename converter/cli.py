@@ -125,7 +125,7 @@ def convert(inputs, output_dir, force, check, connector_name, action_name, base_
                             action_name=action_name, base_url=base_url, variables=_pairs(var_pairs, "--var"),
                             fail_fast=fail_fast)
         if environment:
-            opts.environment = _read_input(environment)[0]
+            opts.environment, opts.environment_source, _ = _read_input(environment)
         paths = bulk.walk(inputs or ("-",), include, exclude)
         if not paths:
             raise ConverterError("no-input", "no input files found", None, ExitStatus.USAGE)

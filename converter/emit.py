@@ -261,7 +261,7 @@ class Emitter:
             conn = self._new_connector(base_name, url, auth, req)
         action = self._action(req, url, auth, conn)
         # the same request seen twice (docs repeat examples) is written once
-        same = repr([(k, v) for k, v in action.items() if k != "name"])
+        same = repr([req.name] + [(k, v) for k, v in action.items() if k != "name"])
         if same in self._seen:
             self._action_names.used.discard(action["name"])
             return self._seen[same]
@@ -330,7 +330,8 @@ class Emitter:
             else:
                 value = ph.scan(value, f"{prefix}_{hname}", where)
             _args_in(value, args)
-            headers.append({"key": hname, "value": _render(value)})
+            _args_in(hname, args)
+            headers.append({"key": _render(hname), "value": _render(value)})
         if headers:
             doc["headers"] = headers
 
@@ -365,6 +366,7 @@ class Emitter:
             elif body.form is not None:
                 parts = []
                 for part in body.form:
+                    _args_in(part.name, args)
                     entry: dict = {"key": _render(part.name)}
                     if part.file is not None:
                         entry["file"] = _render(part.file)

@@ -64,7 +64,8 @@ class Placeholders:
     def literal(self, secret: str, name: str, where: str) -> str:
         """The placeholder token for a literal secret (one name per distinct secret)."""
         name = placeholder_name(name)
-        known = self.by_secret.get(secret)
+        # an empty value (`-u key:`) has no identity to share: it takes its role's own name
+        known = self.by_secret.get(secret) if secret else name
         if known is None:
             known, n = name, 1
             while known in self.taken:
@@ -72,6 +73,7 @@ class Placeholders:
                 known = f"{name}_{n}"
             self.by_secret[secret] = known
             self.taken.add(known)
+        self.taken.add(known)
         self._report(known, where, mask(secret) if secret else "(empty)")
         return model.placeholder(known)
 
