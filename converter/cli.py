@@ -404,6 +404,76 @@ def to_curl(path, action_name, arg_pairs):
     click.echo("\n\n".join(commands))
 
 
+@cli.command("run")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--action", "action_name", help="The action to send (optional when the definitions hold one action).")
+@click.option("--arg", "arg_pairs", multiple=True, metavar="NAME=VALUE", help="Value of an input argument (repeatable; default: its example value).")
+@click.option("--env-file", type=click.Path(dir_okay=False), help="dotenv file with placeholder values (KEY=VALUE lines); its values win over the environment's.")
+@click.option("--dry-run", is_flag=True, help="Print the request, every secret masked, instead of sending it.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for the connection and for each read.")
+@click.option("-k", "--insecure", is_flag=True, help="Do not verify the server's TLS certificate.")
+@click.option("--cacert", type=click.Path(exists=True, dir_okay=False), help="CA certificates (PEM) to verify the server with.")
+@click.option("--max-body", type=click.IntRange(0), default=4000, show_default=True, help="Characters of the response body to print (0: all).")
+@click.option("--fail", "fail_status", is_flag=True, help="Exit 1 when the response status is 400 or above.")
+def run(path, action_name, arg_pairs, env_file, dry_run, timeout, insecure, cacert, max_body, fail_status):
+    """Send an action's request for real and print the response.
+
+    Placeholders <<NAME>> are filled from environment variables and --env-file;
+    nothing is sent while one is unfilled.  Files named by the definitions are
+    read from the definitions' directory.
+    """
+    from .runner import build_request, definitions_dir, format_dry_run, format_response, load_env, select_action, send
+    from .to_curl import load_definitions
+
+    out = _Out()
+    try:
+        args = _pairs(arg_pairs, "--arg")
+        env = load_env(env_file)
+        connectors, actions = load_definitions(Path(path))
+        connector, action = select_action(connectors, actions, action_name)
+        prepared = build_request(connector, action, args, env, base_dir=definitions_dir(path))
+        out.known = [s for s in prepared.secrets if len(s) >= MIN_KNOWN_LENGTH]
+        limit = max_body or sys.maxsize
+        if dry_run:
+            click.echo(format_dry_run(prepared, max_body=limit))
+            return
+        response = send(prepared, timeout=timeout, verify=False if insecure else (cacert or True))
+    except ConverterError as exc:
+        _fail(out, exc)
+        return
+    click.echo(format_response(response, max_body=limit))
+    if fail_status and response.status_code >= 400:
+        sys.exit(int(ExitStatus.INVALID))
+
+
+@cli.command("to-postman")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True), help="Collection file to write (- for stdout).")
+@click.option("--name", "collection_name", help="Collection name (default: the bundle's file name or the directory's name).")
+@click.option("--force", is_flag=True, help="Overwrite an existing, different output file.")
+def to_postman_command(path, output, collection_name, force):
+    """Export definitions as a Postman v2.1 collection: a folder per connector with its
+    auth, placeholders as empty {{NAME}} variables, input arguments as variables."""
+    from .to_curl import load_definitions
+    from .to_postman import collection_json, to_postman, write_collection
+
+    out = _Out()
+    p = Path(path)
+    try:
+        connectors, actions = load_definitions(p)
+        doc = to_postman(connectors, actions, name=collection_name or (p.resolve().name if p.is_dir() else p.stem))
+        if output == "-":
+            click.echo(collection_json(doc), nl=False)
+            return
+        changed = write_collection(doc, output, force)
+    except ConverterError as exc:
+        _fail(out, exc)
+        return
+    empty = sum(1 for v in doc["variable"] if v["value"] == "")
+    verb = "wrote" if changed else "unchanged:"
+    out.err(f"{verb} {output}: {len(actions)} request(s) in {len(doc['item'])} folder(s); {empty} variable(s) to fill")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: no input can make the tool print a traceback."""
     try:

@@ -283,9 +283,11 @@ def _header(r: _Renderer, f: _Filler, word, where: str) -> tuple[str, str, str]:
     if not unfilled and not _TOKEN_CHARS.match(key):
         raise r.error("unsendable", f"{where} '{f.names(key_w)[:60]}' is not a valid HTTP header name")
     if _CONTROL.search(value):
-        # Only a filled placeholder can bring a line break this far (to_curl rejects literal ones).
-        raise r.error("unsendable", f"{where} '{key}' contains a control character after filling "
-                      f"{f.names(value_w)[:80]}")
+        # A filled value with a line break would inject header lines: refuse, naming
+        # the header and its placeholders, never the value.
+        names = [f"<<{text}>>" for kind, text in value_w if kind == "var"]
+        source = f" (filled from {', '.join(names)})" if names else ""
+        raise r.error("unsendable", f"{where} '{f.names(key_w)[:60]}' would contain a control character{source}")
     # HTTP has no leading or trailing whitespace in a field value (RFC 9110 5.5).
     return key, value.strip(" \t"), shown.strip(" \t")
 
@@ -321,7 +323,12 @@ def _split_url(r: _Renderer, url: str, shown: str) -> tuple[str, str, str]:
         raise r.error("unsendable", "its URL is not an http(s) URL with a host")
     path, sep, query = m.group(3).partition("?")
     target = _encode_target(_remove_dot_segments(path or "/") + (sep + query if query else ""))
-    shown = shown.split("#", 1)[0]
+    # The masked URL as sent, minus the encoding (for reading).  Display only: a mask
+    # holding '/' or '?' may split differently, which changes nothing that is sent.
+    sm = _URL_RE.match(shown)
+    if sm:
+        spath, ssep, squery = sm.group(3).partition("?")
+        shown = f"{sm.group(1).lower()}://{sm.group(2)}{_remove_dot_segments(spath or '/')}{ssep if squery else ''}{squery}"
     return f"{m.group(1).lower()}://{m.group(2)}", target, shown
 
 
@@ -550,6 +557,8 @@ def send(prepared: PreparedRequest, timeout: float = 30.0, verify: bool | str = 
                 resp.close()
     except httpx.HTTPError as exc:
         raise _network_error(exc, prepared, timeout) from None
+    except httpx.InvalidURL:  # not an HTTPError; its message would quote the URL
+        raise ConverterError("unsendable", f"action '{prepared.action}': the URL's host is not valid") from None
     elapsed = (time.perf_counter() - started) * 1000
     return Response(
         status_code=resp.status_code, reason=resp.reason_phrase, http_version=resp.http_version,

@@ -27,13 +27,17 @@ as a variable if a variable ``x`` existed.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConverterError
+from .errors import ConverterError, ExitStatus
 from .to_curl import _TOKEN_RE, _auth, _printf, _Renderer, _scalar
 
-__all__ = ["to_postman", "SCHEMA_URL"]
+__all__ = ["to_postman", "collection_json", "write_collection", "SCHEMA_URL"]
 
 SCHEMA_URL = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 _URL_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", re.S)
@@ -71,7 +75,7 @@ class _Vars:
         for key, value in self.values.items():
             item = {"key": key, "value": value, "type": "string"}
             if key in self.secret:
-                item["description"] = "A secret: set it in a Postman environment or vault, not here."
+                item["description"] = "A placeholder (often a secret): set it in a Postman environment, not here."
             out.append(item)
         return out
 
@@ -244,3 +248,39 @@ def to_postman(connectors: list[dict], actions: list[dict], name: str = "curl2co
         "item": list(folders.values()),
         "variable": v.list(),
     }
+
+
+def collection_json(doc: dict) -> str:
+    """The collection as written to a file: indented, non-ASCII kept, final newline."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_collection(doc: dict, path: str | os.PathLike, force: bool = False) -> bool:
+    """Write the collection atomically (a temporary file renamed into place).  An
+    existing file that differs is replaced only with ``force``; returns False when
+    the file already held exactly this collection."""
+    target = Path(path)
+    text = collection_json(doc)
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return False
+        exists = True
+    except FileNotFoundError:
+        exists = False
+    except (OSError, UnicodeDecodeError):
+        exists = target.exists()
+    if exists and not force:
+        raise ConverterError("exists", f"{target} already exists and differs (use --force)", None,
+                             ExitStatus.OUTPUT_EXISTS)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".c2c-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise ConverterError("write-failed", f"cannot write {target}: {exc.strerror}", None, ExitStatus.USAGE) from None
+    return True
