@@ -747,11 +747,15 @@ _DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
     ("powershell", 3, re.compile(r"^PS [^\n>]*>", re.M)),
     ("powershell", 2, re.compile(r"(?:^|[ \t])--%(?:[ \t]|$)", re.M)),
     ("powershell", 1, re.compile(r"`[0abefnrtv\"$`']")),
+    ("powershell", 1, re.compile(r"\bcurl\.exe\b", re.I)),  # Windows' own curl; with a cmd sign cmd still wins
     ("powershell", 3, re.compile(r"<#")),
     ("powershell", 2, re.compile(r"^[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\")[ \t]*\|", re.M)),  # 'x' | curl.exe
     ("cmd", 2, re.compile(r'[^ \t\n]"%"')),  # Firefox writes % as "%"
     ("bash", 3, re.compile(r"\\[ \t]*$", re.M)),
     ("bash", 2, re.compile(r"\$'|<<")),
+    # `cmd arg` in text that calls plain `curl` is bash's command substitution (refused
+    # later), not PowerShell escapes (PowerShell users type curl.exe)
+    ("bash", 2, re.compile(r"\A(?![\s\S]*\bcurl\.exe\b)[\s\S]*?`[a-z][\w.-]* [^`\n]*`", re.I)),
     ("bash", 1, re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_:])")),
 )
 _TIE_ORDER = ("bash", "powershell", "cmd")
