@@ -43,10 +43,17 @@ class _Out:
                 text = text.replace(secret, "***")
         click.echo(text, err=True)
 
+    def diagnostic(self, d: Diagnostic) -> None:
+        """Our own message as written (it never quotes input), the quoted input line masked."""
+        head, _, caret = d.format().partition("\n")
+        self.err(head, heuristics=False)
+        if caret:
+            self.err(caret)
+
 
 def _print_diagnostics(out: _Out, diags: list[Diagnostic], cap: int = 50) -> None:
     for d in diags[:cap]:
-        out.err(d.format())
+        out.diagnostic(d)
     if len(diags) > cap:
         out.err(f"… and {len(diags) - cap} more")
 
@@ -72,7 +79,7 @@ def _read_input(path: str) -> tuple[str, str, Path]:
 
 
 def _fail(out: _Out, exc: ConverterError) -> None:
-    out.err(str(exc))
+    out.diagnostic(exc.diagnostic())
     sys.exit(int(exc.status))
 
 

@@ -177,7 +177,9 @@ class _Builder:
             if v.startswith("--"):
                 opt, enabled, candidates = lookup_long(v[2:])
                 if opt is None:
-                    shown = v if model.is_literal(v) and len(v) <= 40 else v[:2] + "…"
+                    # the name only: `--token=abc` must not print what follows the `=`
+                    name_only = v.split("=", 1)[0]
+                    shown = name_only if model.is_literal(name_only) and len(name_only) <= 40 else v[:2] + "…"
                     if candidates:
                         self.warn("ambiguous-option", f"option {shown} is ambiguous ({', '.join(candidates[:4])}…): ignored", w.span)
                     else:
