@@ -5,6 +5,11 @@ from jsonschema's own text: that text quotes the offending value (`'sk-live…' 
 match …`), and a value in a connector file may be a secret.  A message may name a
 property (the schema's own names; an unexpected key only when it cannot plausibly be a
 token, see `_show_key`), but never a value.
+
+Speed: a document is first checked by the schemas compiled into closures
+(`converter.fastschema`, same answer as jsonschema's `is_valid`); jsonschema, and the
+errors it describes, is consulted only for a document that fails.  jsonschema and
+PyYAML are imported on first use, so converting valid documents never loads them.
 """
 from __future__ import annotations
 
@@ -12,13 +17,15 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from importlib.resources import files
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from . import fastschema
+
+if TYPE_CHECKING:  # imported lazily at run time: see the module docstring
+    import yaml
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 __all__ = [
     "KINDS",
@@ -63,12 +70,16 @@ def load_schema(kind: str) -> dict[str, Any]:
     """The parsed schema for `kind` (shared: do not mutate)."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {', '.join(KINDS)}")
+    from importlib.resources import files  # on first use: it imports a dozen modules
+
     text = files("converter.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
 @functools.cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     # The bundle refers to the other two by $id; the registry resolves those without I/O.
     return Registry().with_resources(
         (load_schema(kind)["$id"], Resource.from_contents(load_schema(kind))) for kind in KINDS
@@ -77,7 +88,19 @@ def _registry() -> Registry:
 
 @functools.cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(kind), registry=_registry())
+
+
+@functools.cache
+def _fast_validator(kind: str) -> Callable[[Any], bool] | None:
+    """The compiled yes/no check for `kind`; None if the schema outgrew the compiler."""
+    resources = {load_schema(k)["$id"]: load_schema(k) for k in KINDS}
+    try:
+        return fastschema.compile_schema(load_schema(kind), resources)
+    except fastschema.UnsupportedSchema:  # pragma: no cover - caught by tests on the schemas
+        return None
 
 
 # -- messages -----------------------------------------------------------------------
@@ -201,7 +224,11 @@ def _doc_order(doc: Any, issue: SchemaIssue) -> tuple[int, ...]:
 
 def schema_issues(doc: Any, kind: str) -> list[SchemaIssue]:
     """All issues of `doc` as a `kind` document, de-duplicated, in document order."""
-    issues = [issue for error in _validator(kind).iter_errors(doc) for issue in _issues_from(error)]
+    fast = _fast_validator(kind)
+    if fast is not None and fast(doc):
+        issues: list[SchemaIssue] = []
+    else:
+        issues = [issue for error in _validator(kind).iter_errors(doc) for issue in _issues_from(error)]
     if kind == "bundle":
         issues.extend(_bundle_cross_checks(doc))
     unique = list(dict.fromkeys(issues))  # a property forbidden twice is one problem
@@ -250,6 +277,8 @@ def _mark(node: yaml.Node | None) -> tuple[int, int]:
 
 
 def _key_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         try:
             return loader.construct_object(node)
@@ -260,6 +289,8 @@ def _key_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 def _locate(loader: yaml.SafeLoader, root: yaml.Node, issue: SchemaIssue) -> tuple[int, int]:
     """line:col of the node an issue is about (the deepest node of its path that exists)."""
+    import yaml
+
     node = root
     for seg in issue.path:
         child = None
@@ -280,6 +311,8 @@ def _locate(loader: yaml.SafeLoader, root: yaml.Node, issue: SchemaIssue) -> tup
 
 
 def _iter_nodes(node: yaml.Node) -> Iterator[yaml.Node]:
+    import yaml
+
     stack, seen = [node], set()
     while stack:
         current = stack.pop()
@@ -296,6 +329,8 @@ def _iter_nodes(node: yaml.Node) -> Iterator[yaml.Node]:
 
 def _unconvertible_scalar(loader: yaml.SafeLoader, root: yaml.Node) -> yaml.Node | None:
     """The scalar whose conversion failed (an impossible date such as 2026-02-30)."""
+    import yaml
+
     # The failed construction left its node marked as "in progress"; start afresh.
     loader.constructed_objects, loader.recursive_objects = {}, {}
     for node in _iter_nodes(root):
@@ -311,6 +346,8 @@ def _unconvertible_scalar(loader: yaml.SafeLoader, root: yaml.Node) -> yaml.Node
 
 def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None, yaml.SafeLoader | None, str | None]:
     """(data, root node, loader, error message); on error only the message is set."""
+    import yaml
+
     def invalid(line: int, col: int, problem: str) -> str:
         return f"{source}:{line}:{col}: invalid YAML: {problem}"
 

@@ -2,9 +2,11 @@
 
 Everything here is data plus pure functions; the secrets pass decides what to do
 with the answers.  All of it runs on every value of every request, so the hot path
-(`find_secrets`) is one prefilter search that rejects ordinary text, then one
-combined regex over the few values that survive; only a hit pays for finding out
-which format it is.  About 5 us per value on a mix of short request values.
+(`find_secrets`) is one prefilter search that rejects ordinary text, then, for the
+few values that survive, a substring check that picks the formats that could match
+and one combined regex of those; only a hit pays for finding out which format it is.
+About 5 us per value on a mix of short request values.  Patterns are compiled on
+first use (see `_NEEDLES`): a run that meets no token compiles almost none of them.
 
 Decisions on borderline cases (each one is tested):
 
@@ -257,17 +259,94 @@ _TABLE: tuple[tuple, ...] = (
 _ANYWHERE = frozenset({"private_key_pem"})
 
 
-def _compile_table() -> tuple[TokenFormat, ...]:
-    out = []
-    for row in _TABLE:
-        name, pattern, role = row[:3]
-        lead = "" if name in _ANYWHERE else _L
-        out.append(TokenFormat(name, re.compile(lead + pattern), role, row[3] if len(row) > 3 else None))
-    return tuple(out)
+# Compiling the ~90 patterns costs more than a one-command run spends on everything
+# else (the combined search ~25 ms, all patterns with groups ~50 ms), so nothing but the
+# prefilter is compiled at import.  A value that passes the prefilter is first checked
+# for *needles*: for every format, lower-case strings one of which any match must
+# contain (its literal prefix; the name for the context formats).  Only the formats
+# whose needle occurs are searched, with a combined pattern built (and cached) for that
+# set, and a hit is identified by matching those formats in table order, each compiled
+# on first use.  Formats that cannot match are skipped, so the results are the ones of
+# searching with all of them.  Needles are tested against lower-cased text in which the
+# four non-ASCII letters that `re.IGNORECASE` equates with ASCII letters (İ ı ſ K) are
+# folded first, so a case-insensitive match always shows its needle.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "openai_project_key": ("sk-proj-",), "openai_service_account_key": ("sk-svcacct-",),
+    "openai_admin_key": ("sk-admin-",), "anthropic_api_key": ("sk-ant-api",),
+    "anthropic_admin_key": ("sk-ant-admin",), "openrouter_api_key": ("sk-or-v1-",),
+    "openai_legacy_key": ("sk-",), "sk_dash_key": ("sk-",), "perplexity_api_key": ("pplx-",),
+    "xai_api_key": ("xai-",), "groq_api_key": ("gsk_",), "replicate_api_token": ("r8_",),
+    "huggingface_token": ("hf_",), "langsmith_api_key": ("lsv2_",), "pinecone_api_key": ("pcsk_",),
+    "tavily_api_key": ("tvly-",), "github_personal_access_token": ("ghp_",), "github_oauth_token": ("gho_",),
+    "github_user_to_server_token": ("ghu_",), "github_server_to_server_token": ("ghs_",),
+    "github_refresh_token": ("ghr_",), "github_fine_grained_token": ("github_pat_",),
+    "gitlab_personal_access_token": ("glpat-",),
+    "gitlab_token": ("gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-", "glcbt-", "glimt-", "glagent-",
+                     "glffct-"),
+    "npm_token": ("npm_",), "pypi_token": ("pypi-age",), "buildkite_token": ("bkua_",),
+    "circleci_token": ("ccipat_",), "terraform_cloud_token": (".atlasv1.",), "vault_token": ("hvs.", "hvb."),
+    "doppler_token": ("dp.",), "age_secret_key": ("age-secret-key-1",), "slack_bot_token": ("xoxb-",),
+    "slack_user_token": ("xoxp-",), "slack_workspace_token": ("xoxa-",), "slack_refresh_token": ("xoxr-",),
+    "slack_session_token": ("xoxc-", "xoxs-"), "slack_rotating_token": ("xoxe",), "slack_app_token": ("xapp-",),
+    "slack_webhook_url": ("https://hooks.slack.com/",), "discord_webhook_url": ("/api/webhooks/",),
+    "discord_bot_token": (".",), "telegram_bot_token": (":aa",), "stripe_secret_key": ("sk_live_",),
+    "stripe_test_secret_key": ("sk_test_",), "stripe_restricted_key": ("rk_live_",),
+    "stripe_test_restricted_key": ("rk_test_",), "stripe_publishable_key": ("pk_live_",),
+    "webhook_signing_secret": ("whsec_",), "shopify_access_token": ("shpat_",),
+    "shopify_shared_secret": ("shpss_",), "shopify_custom_app_token": ("shpca_",),
+    "shopify_private_app_token": ("shppa_",), "square_access_token": ("sq0atp-",),
+    "square_oauth_secret": ("sq0csp-",), "square_production_token": ("eaaa",),
+    "aws_access_key_id": ("akia", "asia"), "aws_secret_access_key": ("secret",), "google_api_key": ("aiza",),
+    "google_oauth_access_token": ("ya29.",), "google_oauth_refresh_token": ("1//0",),
+    "google_oauth_client_secret": ("gocspx-",), "azure_storage_account_key": ("accountkey=",),
+    "azure_shared_access_key": ("sharedaccesskey=",), "digitalocean_token": ("dop_v1_", "doo_v1_", "dor_v1_"),
+    "heroku_api_key": ("hrku-",), "heroku_legacy_api_key": ("heroku",), "databricks_token": ("dapi",),
+    "supabase_token": ("sbp_",), "planetscale_token": ("pscale_",), "netlify_token": ("nfp_",),
+    "sendgrid_api_key": ("sg.",), "mailgun_api_key": ("key-",), "mailchimp_api_key": ("-us",),
+    "brevo_api_key": ("xkeysib-",), "twilio_api_key_sid": ("sk",), "datadog_api_key": ("dd", "datadog"),
+    "datadog_application_key": ("dd", "datadog"), "atlassian_api_token": ("atatt3",),
+    "okta_api_token": ("ssws", "okta"), "hubspot_private_app_token": ("pat-",),
+    "notion_integration_secret": ("secret_",), "notion_token": ("ntn_",), "linear_api_key": ("lin_api_",),
+    "linear_oauth_token": ("lin_oauth_",), "postman_api_key": ("pmak-",), "sentry_token": ("sntrys_", "sntryu_"),
+    "figma_token": ("figd_",), "new_relic_user_key": ("nrak-",), "airtable_token": ("pat",),
+    "mapbox_secret_token": ("sk.eyj",), "grafana_token": ("glsa_", "glc_eyj"), "contentful_token": ("cfpat-",),
+    "jwt": ("eyj",), "private_key_pem": ("-----begin",), "basic_credentials": ("basic",),
+}
+
+_FULL_PATTERNS: tuple[str, ...] = tuple(("" if row[0] in _ANYWHERE else _L) + row[1] for row in _TABLE)
+_HAS_SECRET_GROUP: tuple[bool, ...] = tuple("(?P<secret>" in p for p in _FULL_PATTERNS)
+_NAMES: tuple[str, ...] = tuple(row[0] for row in _TABLE)
+_CHECKS: tuple[Optional[Callable[[str], bool]], ...] = tuple(row[3] if len(row) > 3 else None for row in _TABLE)
+_ALL_FORMATS: tuple[int, ...] = tuple(range(len(_TABLE)))
+# (needle, format index) pairs, and the formats without needles (searched always)
+_NEEDLE_PAIRS: tuple[tuple[str, int], ...] = tuple(
+    (needle, i) for i, name in enumerate(_NAMES) for needle in _NEEDLES.get(name, ()))
+_NO_NEEDLE: frozenset[int] = frozenset(i for i, name in enumerate(_NAMES) if name not in _NEEDLES)
 
 
-TOKEN_FORMATS: tuple[TokenFormat, ...] = _compile_table()
-FORMAT_BY_NAME: dict[str, TokenFormat] = {f.name: f for f in TOKEN_FORMATS}
+@functools.lru_cache(maxsize=None)
+def _format_regex(i: int) -> "re.Pattern[str]":
+    return re.compile(_FULL_PATTERNS[i])
+
+
+@functools.cache
+def _token_formats() -> tuple[TokenFormat, ...]:
+    return tuple(TokenFormat(row[0], _format_regex(i), row[2], _CHECKS[i]) for i, row in enumerate(_TABLE))
+
+
+def __getattr__(name: str):
+    # TOKEN_FORMATS: tuple[TokenFormat, ...] and FORMAT_BY_NAME: dict[str, TokenFormat],
+    # built (all patterns compiled) on first access.
+    if name == "TOKEN_FORMATS":
+        return _token_formats()
+    if name == "FORMAT_BY_NAME":
+        return _format_by_name()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _format_by_name() -> dict[str, TokenFormat]:
+    return {f.name: f for f in _token_formats()}
 
 
 def _plain(pattern: str) -> str:
@@ -277,10 +356,12 @@ def _plain(pattern: str) -> str:
 # One search finds where some format matches; which one is found afterwards by
 # matching the formats in order at that position (hits are rare, so the hot path
 # carries no per-format groups).
-_COMBINED = re.compile(
-    _L + "(?:" + "|".join(_plain(row[1]) for row in _TABLE if row[0] not in _ANYWHERE) + ")|"
-    + "|".join(_plain(row[1]) for row in _TABLE if row[0] in _ANYWHERE)
-)
+@functools.lru_cache(maxsize=256)
+def _combined(formats: tuple[int, ...]) -> "re.Pattern[str]":
+    anchored = [_plain(_TABLE[i][1]) for i in formats if _NAMES[i] not in _ANYWHERE]
+    anywhere = [_plain(_TABLE[i][1]) for i in formats if _NAMES[i] in _ANYWHERE]
+    return re.compile("|".join(([_L + "(?:" + "|".join(anchored) + ")"] if anchored else []) + anywhere))
+
 
 # Every format contains a run of 20+ characters from this alphabet, or starts with
 # a PEM header or the word Basic (tested on every positive fixture).  Ordinary
@@ -288,29 +369,45 @@ _COMBINED = re.compile(
 _PREFILTER = re.compile(r"[A-Za-z0-9_+/-]{20}|-----BEGIN|(?i:basic)[ \t]")
 
 
-# The same alternation with one group per format (g0, g1, … with the secret groups
-# renamed s0, s1, …), matched only at a hit to tell which format it is.
-_IDENTIFY = re.compile("|".join(
-    f"(?P<g{i}>{f.regex.pattern.replace('(?P<secret>', f'(?P<s{i}>')})"
-    for i, f in enumerate(TOKEN_FORMATS)))
+# re.IGNORECASE matches these against i, i, s, k (a test checks every code point)
+_IGNORECASE_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 
 
-def _match_at(text: str, at: int) -> tuple[int, int, str, int] | None:
+def _candidates(text: str) -> tuple[int, ...]:
+    """The formats that can match somewhere in ``text``, in table order."""
+    low = text.lower() if text.isascii() else text.translate(_IGNORECASE_FOLD).lower()
+    found = {i for needle, i in _NEEDLE_PAIRS if needle in low}
+    found.update(_NO_NEEDLE)
+    return tuple(sorted(found))
+
+
+def _match_at(text: str, at: int, formats: tuple[int, ...]) -> tuple[int, int, str, int] | None:
     """The first format (in table order) that matches at ``at`` and passes its check."""
-    m = _IDENTIFY.match(text, at)
-    if m is None:
-        return None
-    first = int(m.lastgroup[1:])
-    for i in range(first, len(TOKEN_FORMATS)):
-        f = TOKEN_FORMATS[i]
-        fm = m if i == first else f.regex.match(text, at)
+    for i in formats:
+        fm = _format_regex(i).match(text, at)
         if fm is None:
             continue
-        group = f"s{i}" if i == first else "secret"
-        start, end = fm.span(group) if "secret" in f.regex.groupindex else fm.span()
-        if f.check is None or f.check(text[start:end]):
-            return start, end, f.name, fm.end()
+        start, end = fm.span("secret") if _HAS_SECRET_GROUP[i] else fm.span()
+        check = _CHECKS[i]
+        if check is None or check(text[start:end]):
+            return start, end, _NAMES[i], fm.end()
     return None
+
+
+def _find(text: str, formats: tuple[int, ...]) -> list[tuple[int, int, str]]:
+    found = []
+    pos = 0
+    search = _combined(formats).search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return found
+        hit = _match_at(text, m.start(), formats)
+        if hit is None:  # rejected by a check: a format may still start further on
+            pos = m.start() + 1
+            continue
+        found.append(hit[:3])
+        pos = hit[3]
 
 
 def find_secrets(text: str) -> list[tuple[int, int, str]]:
@@ -319,19 +416,10 @@ def find_secrets(text: str) -> list[tuple[int, int, str]]:
     such as ``AccountKey=…`` only the value)."""
     if len(text) < 10 or _PREFILTER.search(text) is None:
         return []
-    found = []
-    pos = 0
-    search = _COMBINED.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            return found
-        hit = _match_at(text, m.start())
-        if hit is None:  # rejected by a check: a format may still start further on
-            pos = m.start() + 1
-            continue
-        found.append(hit[:3])
-        pos = hit[3]
+    formats = _candidates(text)
+    if not formats:
+        return []
+    return _find(text, formats)
 
 
 def is_secret_value(text: str) -> str | None:

@@ -219,3 +219,176 @@ def test_single_line_strings_read_as_strings_in_yaml12(value):
     assert yaml12_reads_as_string(scalar)
     if scalar[:1] not in ("'", '"'):
         assert scalar == value  # a plain scalar is the text itself
+
+
+# -- the fast writer against the PyYAML writer -------------------------------------------
+# dump_yaml writes the documents the converter emits itself (yamlio._dump_fast) and hands
+# anything else to PyYAML (yamlio._dump_pyyaml, the reference).  Both must give the same text.
+
+from pathlib import Path  # noqa: E402
+
+from converter import yamlio  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GOLDENS = sorted(FIXTURES.glob("cases/*/expected.yaml")) + sorted(FIXTURES.glob("postman/**/expected*.yaml"))
+
+
+def test_goldens_are_there():
+    assert len(GOLDENS) >= 85
+
+
+@pytest.mark.parametrize("path", GOLDENS, ids=[str(p.relative_to(FIXTURES)) for p in GOLDENS])
+def test_fast_writer_on_every_golden(path):
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if data is None:  # an empty golden (the case writes nothing)
+        return
+    fast = yamlio._dump_fast(data)  # raises _Fallback if the fast writer declined
+    assert fast == yamlio._dump_pyyaml(data)
+    assert fast == text
+    assert dump_yaml(data) == text
+
+
+# Strings built to hit every branch of the style choice: indicators, resolver look-alikes,
+# edge spaces, line breaks of all kinds, tabs, CR, BOM, surrogates, astral characters.
+_TRICKY = st.sampled_from([
+    "", " ", "  ", "\n", "\n\n", "a\n", "a\n\n", "\na", " a\nb", "a \nb", "a\n b", "a\n\n\nb\n",
+    "-", "- a", "-a", "--", "---", "--- x", "...", "....", "?", "? a", ":", ": a", "a:", "a: b", "a:b",
+    "#", "a #b", "a#b", "@", "`", "!", "&", "*", "|", ">", "'", '"', "%", ",", "[", "]", "{", "}",
+    "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "y", "n", "true", "False", "=", "<<",
+    "0", "-0", "+1", "012", "0x1F", "0o17", "0b11", "1_000", "1e3", "1.5", ".5", "1.", "-.inf", ".NaN",
+    "1:30", "190:20:30.15", "2026-01-31", "2026-1-3 10:00:00", "2001-12-14t21:59:43.10-05:00",
+    "\t", "a\tb", "\r", "a\r\nb", "\x85", "\u2028", "\u2029", "\ufeff", "\x00", "\x07", "\x1b", "\x7f",
+    "\xa0", "é", "日本", "\U0001f600", "\U0010ffff", "\ud800", "\\", "\\n", "a'b", "a''b", 'a"b',
+])
+_ALPHABET = list(" \n\t\r:#-'\"\\|>@`%!&*?{}[],~.0123456789eExXoO_yYnN+\x85\u2028\u2029\u00a0\ufeff\x00é日")
+_str = (
+    _TRICKY
+    | st.text(st.sampled_from(_ALPHABET) | st.characters(), max_size=40)
+    | st.text(st.sampled_from(_ALPHABET), min_size=100, max_size=400)  # long, never folded
+    | st.builds(lambda a, b: a + b, _TRICKY, _TRICKY)
+    | st.builds(lambda a, b, c: a + b + c, st.text(max_size=5), _TRICKY, st.text(max_size=5))
+)
+
+
+def _simple_key(s: str) -> bool:
+    return bool(s) and len(s) <= 122 and not yamlio._BREAKS.search(s)
+
+
+# Mostly keys the fast writer takes; now and then one it hands to PyYAML (long, multi-line, empty).
+_key_str = st.one_of(
+    _str.filter(_simple_key), _str.filter(_simple_key), _str.filter(_simple_key),
+    st.text("ab ", min_size=118, max_size=126),  # around the simple-key limit
+    _str,
+)
+_leaf = (_str | st.integers() | st.booleans() | st.none()
+         | st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([1e16, 1e-7, -0.0, 2.5e300]))
+_documents = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_key_str, inner, max_size=4),
+    max_leaves=25,
+)
+_roots = st.dictionaries(_key_str, _documents, max_size=5) | st.lists(_documents, max_size=5)
+
+
+@settings(max_examples=700, deadline=None)
+@given(_roots)
+def test_fast_writer_matches_pyyaml(data):
+    expected = yamlio._dump_pyyaml(data)
+    try:
+        fast = yamlio._dump_fast(data)
+    except yamlio._Fallback:
+        fast = None  # declined: dump_yaml uses PyYAML
+    if fast is not None:
+        assert fast == expected
+    assert dump_yaml(data) == expected
+
+
+@settings(max_examples=700, deadline=None)
+@given(_str)
+def test_fast_scalar_matches_pyyaml_in_every_position(value):
+    # as a value, a list item, a nested item (deeper literal indentation) and a key
+    docs = [{"v": value}, [value], {"a": [{"b": [value, value]}]}, [[value]], [{"k": value}]]
+    if _simple_key(value):
+        docs.append({value: value})
+    for doc in docs:
+        assert yamlio._dump_fast(doc) == yamlio._dump_pyyaml(doc)
+
+
+@pytest.mark.parametrize("data", [
+    {"x" * 123: 1},  # a long key: "? key" form
+    {"a\nb": 1},  # a multi-line key
+    {"": 1},  # an empty key
+    {1: "one"},  # a non-string key
+    {"t": (1, 2)},  # a tuple (SafeDumper writes a list)
+    {"f": 1e16},  # written by the fast writer: repr 1e+16 becomes 1.0e+16, as in PyYAML
+])
+def test_unusual_documents_give_pyyaml_text(data):
+    assert dump_yaml(data) == yamlio._dump_pyyaml(data)
+
+
+def _nested(depth: int) -> dict:
+    doc: dict = {"leaf": "x"}
+    for i in range(depth):
+        doc = {"k": [doc]} if i % 2 else {"k": doc}
+    return doc
+
+
+def test_deep_documents_go_to_pyyaml():
+    assert yamlio._dump_fast(_nested(60)) == yamlio._dump_pyyaml(_nested(60))  # 90 levels
+    with pytest.raises(yamlio._Fallback):
+        yamlio._dump_fast(_nested(120))
+    # too deep for PyYAML's recursive representer: the same error either way
+    with pytest.raises(RecursionError):
+        dump_yaml(_nested(2000))
+
+
+def test_fast_writer_declines_what_it_does_not_write():
+    for data in ({"x" * 123: 1}, {"a\nb": 1}, {"": 1}, {1: "one"}, {"t": (1, 2)}, {"s": {1}}):
+        with pytest.raises(yamlio._Fallback):
+            yamlio._dump_fast(data)
+
+
+def test_keep_block_at_the_end_marks_the_document_end():
+    # "|+" keeps trailing blank lines; as the last scalar PyYAML closes with "..."
+    assert dump_yaml({"v": "a\n\n"}) == "v: |+\n  a\n\n...\n"
+    assert dump_yaml({"v": "a\n\n", "w": 1}) == "v: |+\n  a\n\nw: 1\n"
+    assert dump_yaml([{"a": ["x\n\n"]}]) == "- a:\n  - |+\n    x\n\n...\n"
+    assert dump_yaml({"v": "\n"}) == "v: |2+\n\n...\n"
+
+
+def test_character_classes_follow_pyyaml_on_every_code_point():
+    # PyYAML's own tests, transcribed from Emitter.analyze_scalar (allow_unicode=True)
+    # and Emitter.write_double_quoted, against the fast writer's regexes.
+    def special(ch: str) -> bool:
+        if ch == "\n" or "\x20" <= ch <= "\x7e":
+            return False
+        return not ((ch == "\x85" or "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
+                     or "\U00010000" <= ch < "\U0010ffff") and ch != "\ufeff")
+
+    def escaped(ch: str) -> bool:
+        return ch in '"\\\x85\u2028\u2029\ufeff' or not (
+            "\x20" <= ch <= "\x7e" or "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd")
+
+    everything = "".join(map(chr, range(0x110000)))
+    assert yamlio._SPECIAL.findall(everything) == [c for c in everything if special(c)]
+    dq_escape = yamlio._compiled(yamlio._DQ_ESCAPE_PATTERN)
+    assert dq_escape.findall(everything) == [c for c in everything if escaped(c)]
+
+
+_RESOLVERS = sorted({(tag, regexp.pattern, regexp.flags)
+                     for pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+                     for tag, regexp in pairs}, key=str)
+
+
+@pytest.mark.parametrize("tag, pattern, flags", _RESOLVERS, ids=[r[0].rsplit(":", 1)[-1] for r in _RESOLVERS])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_policy_quotes_whatever_pyyaml_would_resolve(tag, pattern, flags, data):
+    # The fast writer does not run PyYAML's resolver: for a one-line string it is enough
+    # that the policy (or the analysis: a tab is a special character) already quotes
+    # everything the resolver would read as something other than a str.
+    value = data.draw(st.from_regex(re.compile(pattern, flags)))
+    if "\n" in value or value == "":
+        return  # multi-line and empty strings never take the plain style
+    assert yamlio._render(value)[:1] in ("'", '"')
