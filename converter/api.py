@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import curl, shell
+from .dialect import may_be_windows
 from .emit import Emitter, Result
 from .errors import ConverterError, Diagnostic, ExitStatus, Span
 
@@ -20,12 +21,12 @@ def parse_commands(text: str, source: str = "<stdin>", shell_kind: str = "auto")
     if text.startswith("\ufeff"):
         text = text[1:]
     if shell_kind == "auto" or shell_kind not in SHELLS:
-        try:
+        if may_be_windows(text):
             from .shell_windows import detect_shell
-        except ImportError:  # pragma: no cover - windows support is optional at import
-            shell_kind = "bash"
-        else:
+
             shell_kind = detect_shell(text)
+        else:
+            shell_kind = "bash"
     if shell_kind == "bash":
         return shell.parse_shell(text, source)
     from . import shell_windows

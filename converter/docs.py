@@ -28,6 +28,7 @@ from html.parser import HTMLParser
 from typing import Sequence
 
 from . import curl
+from .dialect import may_be_windows
 from .errors import ConverterError, Diagnostic, Span
 from .model import Request
 
@@ -605,12 +606,6 @@ def extract_snippets(text: str, kind: str, source: str = "<stdin>") -> list[Snip
     return out
 
 
-# Anything that could make shell_windows.detect_shell answer other than "bash" (a caret,
-# a backtick, %, $env:, here-strings, rem / ::, prompts, doubled quotes …): a snippet with
-# none of them is bash, and detecting it costs more than parsing it.
-_WINDOWS_SIGN = re.compile(r"""[\^`%]|env:|@['"][ \t]*$|^[ \t]*@?(?:rem\b|::)|^PS |^[A-Za-z]:\\|<\#|''|""|"""
-                           r"""^[ \t]*(?:'[^'\n]*'|"[^"\n]*")[ \t]*\|""", re.M | re.I)
-
 
 def _join(group: list[Snippet]) -> Snippet:
     """Snippets as one text, a blank line between them (so that a trailing ``\\`` cannot
@@ -629,7 +624,7 @@ def _batches(snippets: list[Snippet], shell_kind: str):
     run: list[Snippet] = []
     for sn in snippets:
         dialect = shell_kind if shell_kind != "auto" else sn.shell
-        if dialect == "auto" and not _WINDOWS_SIGN.search(sn.text):
+        if dialect == "auto" and not may_be_windows(sn.text):
             dialect = "bash"
         if dialect == "bash" and sn.clean:
             run.append(sn)

@@ -25,6 +25,10 @@ from .secrets import Placeholders, is_secret_field
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?]*)(?P<path>[^?]*)(?:\?(?P<query>.*))?$", re.S)
 
 
+# registered names (ASCII or internationalised) and IP literals; no controls or spaces
+_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\x00-\x20\x7f/?#@\[\]\\<>\"`{}|^%]+)$")
+
+
 @dataclass
 class Url:
     scheme: str
@@ -58,6 +62,8 @@ def split_url(url: str, req: Request) -> Url:
         host, port = hp.group(1), hp.group(2) or None
     if not host or model.has_tokens(host):
         raise ConverterError("variable-host", "the URL's host comes from a variable: give the real one with --base-url https://host", req.span)
+    if not _HOST_RE.match(host):
+        raise ConverterError("bad-url", "the URL's host is not a valid host name", req.span)
     default = {"http": "80", "https": "443"}[scheme]
     if port == default:
         port = None
@@ -260,11 +266,12 @@ class Emitter:
         if conn is None:
             conn = self._new_connector(base_name, url, auth, req)
         action = self._action(req, url, auth, conn)
-        # the same request seen twice (docs repeat examples) is written once
+        # the same request seen twice (docs repeat examples) is written once; the name is
+        # handed out only after that check, so a duplicate consumes none
         same = repr([req.name] + [(k, v) for k, v in action.items() if k != "name"])
         if same in self._seen:
-            self._action_names.used.discard(action["name"])
             return self._seen[same]
+        action["name"] = self._action_names.take(action["name"])
         self._seen[same] = action
         self.actions.append(action)
         return action
@@ -304,9 +311,9 @@ class Emitter:
         _args_in(path, args)
         # names come from the path *after* its secrets became placeholders
         if self.action_override and not self.actions:
-            name = self._action_names.take(self.action_override)
+            name = self.action_override
         else:
-            name = self._action_names.take(self._name_for(req, path))
+            name = self._name_for(req, path)
         doc: dict = {"name": name}
         if req.description:
             doc["description"] = req.description

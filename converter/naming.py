@@ -125,12 +125,17 @@ class UniqueNames:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self._next: dict[str, int] = {}  # per base name: the suffix to try next (no rescans)
 
     def take(self, name: str) -> str:
-        candidate, n = name, 1
-        while candidate in self.used:
-            n += 1
-            suffix = f"_{n}"
-            candidate = name[: MAX_NAME - len(suffix)] + suffix
+        candidate, n = name, self._next.get(name, 1)
+        if n > 1 or candidate in self.used:
+            while True:
+                n += 1
+                suffix = f"_{n}"
+                candidate = name[: MAX_NAME - len(suffix)] + suffix
+                if candidate not in self.used:
+                    break
+        self._next[name] = n
         self.used.add(candidate)
         return candidate

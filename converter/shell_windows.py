@@ -52,6 +52,7 @@ import bisect
 import re
 
 from . import model
+from .dialect import may_be_windows
 from .errors import ConverterError, Span
 from .model import Command, Word
 
@@ -759,9 +760,6 @@ _DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
     ("bash", 1, re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_:])")),
 )
 _TIE_ORDER = ("bash", "powershell", "cmd")
-# Every sign any Windows rule above (or the %VAR% / doubled-quote checks) looks for:
-# text with none of these characters or words scores zero for cmd and PowerShell.
-_ANY_WINDOWS_SIGN = re.compile(r"""[\^`%]|''|""|\$\{?env:|@['"]|<#|--%|^[ \t]*@?(?:rem|::)|^PS |[A-Za-z]:\\|['"][ \t]*\|""", re.M | re.I)
 _DETECT_QUOTE = re.compile(r"""['"\\`\n]""")
 
 
@@ -803,7 +801,7 @@ def detect_shell(text: str) -> str:
     backtick escapes are weaker.  Text with no sign, or a tie, is read as bash: the
     plain subset (``curl.exe -H "A: b" URL``) parses the same in every dialect.
     """
-    if not _ANY_WINDOWS_SIGN.search(text):  # the common case, decided in one scan
+    if not may_be_windows(text):  # the common case, decided in one scan
         return "bash"
     text = text.replace("\r\n", "\n")
     score = dict.fromkeys(_TIE_ORDER, 0)
