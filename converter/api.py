@@ -53,6 +53,7 @@ def convert_text(
     action; the others still convert.  Raises :class:`ConverterError` only when the
     text as a whole is unusable (shell syntax error, no curl command at all).
     """
+    text = text[1:] if text.startswith("\ufeff") else text
     commands = parse_commands(text, source, shell_kind)
     curls = [c for c in commands if curl.is_curl_command(c)]
     if not curls:

@@ -220,10 +220,10 @@ def _args_in(value: str, into: dict[str, None]) -> None:
 
 
 def _is_json(headers: list[tuple[str, str]], text: str) -> bool:
-    for k, v in headers:
-        if k.lower() == "content-type":
-            return "json" in v.lower()
-    return text.lstrip()[:1] in ("{", "[")
+    """JSON by its Content-Type, or by its look (docs often send JSON with -d and no type)."""
+    if text.lstrip()[:1] in ("{", "["):
+        return True
+    return any(k.lower() == "content-type" and "json" in v.lower() for k, v in headers)
 
 
 def _is_form(headers: list[tuple[str, str]]) -> bool:
@@ -353,6 +353,7 @@ class Emitter:
                 else:
                     qval = ph.scan(qval, f"{prefix}_{qkey}", where)
                 _args_in(qval, args)
+            qkey = ph.scan(qkey, f"{prefix}_SECRET", "query")  # a token can stand as a bare key
             _args_in(qkey, args)
             query.append({"key": _render(qkey), "value": None if qval is None else _render(qval)})
         if query:
@@ -373,8 +374,9 @@ class Emitter:
             elif body.form is not None:
                 parts = []
                 for part in body.form:
-                    _args_in(part.name, args)
-                    entry: dict = {"key": _render(part.name)}
+                    pname = ph.scan(part.name, f"{prefix}_SECRET", "form field name")
+                    _args_in(pname, args)
+                    entry: dict = {"key": _render(pname)}
                     if part.file is not None:
                         entry["file"] = _render(part.file)
                         if part.filename is not None:

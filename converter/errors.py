@@ -37,6 +37,8 @@ class Span:
     def caret(self) -> str:
         """The source line followed by a caret line under the span."""
         text = self.line_text.rstrip("\r\n").expandtabs(1)
+        # a quoted input line must not drive the terminal (ESC, BEL, OSC…): one char for one
+        text = "".join(c if c.isprintable() else "\ufffd" for c in text)
         width = max(1, min(self.length, max(1, len(text) - self.col + 1)))
         return f"  {text}\n  {' ' * (self.col - 1)}{'^' * width}"
 

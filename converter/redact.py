@@ -15,9 +15,9 @@ from .secret_catalog import find_secrets, mask
 
 _CREDENTIAL_CONTEXT = re.compile(
     r"(?i)((?:authorization|token|key|secret|passw(?:or)?d|auth|cookie|session|signature|credential)[\w-]*"
-    r"[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic|token|bot|ssws|apikey|key|token\s+token=)\s+)?)(?![$`{<])(?!(?:bearer|basic|token|bot|ssws|apikey|key)\s+\S)([^\s\"',;&]+)"
+    r"[\"']?\s*[:=]\\?\s*[\"']?(?:(?:bearer|basic|token|bot|ssws|apikey|key|token\s+token=)\\?\s+)?)(?![$`{<])(?!(?:bearer|basic|token|bot|ssws|apikey|key)\\?\s+\S)([^\s\"',;&]+)"
 )
-_USER_OPTION = re.compile(r"((?:^|\s)(?:-u|--user|--oauth2-bearer|-U|--proxy-user)\s*[\"']?)([^\s\"']+)")
+_USER_OPTION = re.compile(r"((?:^|\s)[\"']?(?:-u|--user|--oauth2-bearer|-U|--proxy-user)[\"']?\s*[\"']?)([^\s\"']+)")
 _USERINFO = re.compile(r"(://)([^/@\s\"']+)(@)")
 _RANDOM = re.compile(r"[A-Za-z0-9_\-+=]{20,}")
 

@@ -24,6 +24,7 @@ from .secret_catalog import find_secrets, is_credential_param, mask, placeholder
 # Secrets this short are not searched for elsewhere in the request or the output:
 # a user name like `admin` would match ordinary words.
 MIN_KNOWN_LENGTH = 8
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 # Field names that are credentials in some APIs and plain data in others (`key` is
@@ -140,6 +141,9 @@ class Placeholders:
         """Known-format tokens plus every secret this run already knows (a key given
         with ``-u`` that also sits in the path is the same secret there)."""
         hits = find_secrets(text)
+        if "%" in text:  # `hello%20ghp_…`: an escape right before a token must not hide it
+            seen = {(a, b) for a, b, _ in hits}
+            hits += [h for h in find_secrets(_PCT.sub("   ", text)) if (h[0], h[1]) not in seen]
         known = [k for k in self.by_secret if len(k) >= MIN_KNOWN_LENGTH and k in text]
         if not known:
             return hits
@@ -165,41 +169,43 @@ class Placeholders:
                 val = self.whole(val, f"{prefix}_{key}", f"{where} field {model.literal_text(key)!s}")
             else:
                 val = self.scan(val, f"{prefix}_{key}", where)
+            key = self.scan(key, f"{prefix}_SECRET", where)  # a token can stand as a key or a bare item
             out.append(key + eq + val)
         return "&".join(out)
 
     def json_body(self, text: str, prefix: str, where: str) -> str:
-        """A JSON body: values of secret-named fields, replaced in place (bytes kept)."""
-        try:
-            doc = json.loads(text)  # tokens sit inside JSON strings untouched
-        except (ValueError, RecursionError):
-            return self.scan(text, prefix + "_SECRET", where)
-        for key, value in _secret_fields(doc):
-            encoded = json.dumps(value, ensure_ascii=False)[1:-1]
+        """A JSON body: values of secret-named fields, replaced in place (other bytes kept).
+
+        One pass over the raw text (no ``json.loads``): every ``"key": "value"`` pair is
+        decoded, so escapes (``\\u0077``), duplicate keys, any nesting depth and huge
+        numbers elsewhere cannot hide a value, and the cost stays linear."""
+
+        def repl(m: re.Match) -> str:
+            key, value = _json_string(m.group(1)), _json_string(m.group(3))
+            if key is None or value is None or not is_secret_field(key, value):
+                return m.group(0)
             tok = model.sole_token(value)
             if tok is not None:
                 if tok.kind != model.TEMPLATE:
-                    continue
+                    return m.group(0)
                 token = self.variable(tok, f"{where} field {key}")
             elif model.is_literal(value):
                 token = self.literal(value, f"{prefix}_{key}", f"{where} field {key}")
             else:
-                continue
-            pattern = re.compile(r'("' + re.escape(key) + r'"\s*:\s*")' + re.escape(encoded) + '"')
-            text = pattern.sub(lambda m: m.group(1) + token + '"', text)
-        return self.scan(text, prefix + "_SECRET", where)
+                return m.group(0)
+            return f'"{m.group(1)}"{m.group(2)}"{token}"'
+
+        return self.scan(_JSON_PAIR.sub(repl, text), prefix + "_SECRET", where)
 
 
-def _secret_fields(doc, depth: int = 0):
-    """(key, literal string value) of secret-named fields anywhere in a JSON document."""
-    if depth > 200:
-        return
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            if isinstance(v, str) and is_secret_field(k, v):
-                yield k, v
-            elif isinstance(v, (dict, list)):
-                yield from _secret_fields(v, depth + 1)
-    elif isinstance(doc, list):
-        for v in doc:
-            yield from _secret_fields(v, depth + 1)
+_JSON_PAIR = re.compile(r'"((?:[^"\\\n]|\\.)*)"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"')
+
+
+def _json_string(raw: str) -> str | None:
+    """The text of a JSON string literal's inside, or None when it is not valid JSON."""
+    if "\\" not in raw:
+        return raw
+    try:
+        return json.loads(f'"{raw}"')
+    except ValueError:
+        return None

@@ -450,10 +450,14 @@ class _Parser:
                 break  # bash strings end at NUL: the rest of this quote is dropped
             out.append(code)
         try:
-            return out.decode("utf-8")
+            decoded = out.decode("utf-8")
         except UnicodeDecodeError:
             raise self.fail("bad-escape", "$'…' escapes do not form UTF-8 text", start - 2,
                             end - start + 3) from None
+        for mark in FORBIDDEN_CHARS:  # an escape must not forge a placeholder token
+            if mark in decoded:
+                raise self.fail("bad-character", f"unsupported character U+{ord(mark):04X}", start - 2, end - start + 3)
+        return decoded
 
     # here-documents -------------------------------------------------------
     def heredoc_body(self, body: _Body) -> str:

@@ -756,7 +756,7 @@ _DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
     ("bash", 2, re.compile(r"\$'|<<")),
     # `cmd arg` in text that calls plain `curl` is bash's command substitution (refused
     # later), not PowerShell escapes (PowerShell users type curl.exe)
-    ("bash", 2, re.compile(r"\A(?![\s\S]*\bcurl\.exe\b)[\s\S]*?`[a-z][\w.-]* [^`\n]*`", re.I)),
+    ("bash", 2, re.compile(r"\A(?![\s\S]*\bcurl\.exe\b)[\s\S]*?`[a-z][\w.-]*(?: [^`\n]*)?`", re.I)),
     ("bash", 1, re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_:])")),
 )
 _TIE_ORDER = ("bash", "powershell", "cmd")

@@ -264,7 +264,7 @@ def test_unicode_path_segment_is_kept_or_encoded_like_curl() -> None:
     assert a["path"] in ("/v1/\u65e5\u672c/x", "/v1/%e6%97%a5%e6%9c%ac/x", "/v1/%E6%97%A5%E6%9C%AC/x")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: $'\\ue000…\\ue001' escapes forge a model token (a placeholder) from input")
+@pytest.mark.regression(reason="FIXED: $'\\ue000…\\ue001' escapes forge a model token (a placeholder) from input")
 def test_ansi_escapes_cannot_forge_model_tokens() -> None:
     status, out, err = convert(f"curl {URL}/v1/x -d $'\\ue000<ADMIN_KEY\\ue001'")
     assert "<<ADMIN_KEY>>" not in out
@@ -277,7 +277,7 @@ def test_raw_private_use_marks_are_refused() -> None:
     assert "[bad-character]" in err
 
 
-CARET_BUG = pytest.mark.xfail(strict=True, reason="BUG: stderr caret lines copy terminal control characters "
+CARET_BUG = pytest.mark.regression(reason="FIXED: stderr caret lines copy terminal control characters "
                                                   "(OSC ESC]…BEL, C1 CSI, BEL, BS) from the input")
 
 
@@ -353,8 +353,8 @@ def test_bom_is_ignored(name: str) -> None:
         assert pairs(a["headers"]) == [("X-Yes", "yes")]
 
 
-@pytest.mark.parametrize("name", ["empty.sh", "only_whitespace.sh", pytest.param("bom_only.sh", marks=pytest.mark.xfail(
-    strict=True, reason="BUG: a file holding only a BOM is reported as [not-curl] (with a caret line) not [empty-input]"))])
+@pytest.mark.parametrize("name", ["empty.sh", "only_whitespace.sh", pytest.param("bom_only.sh", marks=pytest.mark.regression(
+    reason="FIXED: a file holding only a BOM is reported as [not-curl] (with a caret line) not [empty-input]"))])
 def test_empty_input_is_exit_3(name: str) -> None:
     status, out, err = convert((HOSTILE / "bytes" / name).read_bytes())
     assert (status, out) == (3, "")
@@ -376,9 +376,9 @@ def test_json_nested_10k_levels(opener: str) -> None:
 
 
 @pytest.mark.parametrize("depth", [
-    150, pytest.param(300, marks=pytest.mark.xfail(strict=True, reason="BUG: secret fields nested deeper than 200 levels "
+    150, pytest.param(300, marks=pytest.mark.regression(reason="FIXED: secret fields nested deeper than 200 levels "
                                                                        "are not replaced")),
-    pytest.param(10_000, marks=pytest.mark.xfail(strict=True, reason="BUG: secret fields in JSON too deep for json.loads "
+    pytest.param(10_000, marks=pytest.mark.regression(reason="FIXED: secret fields in JSON too deep for json.loads "
                                                                      "are not replaced")),
 ])
 def test_json_nested_deep_with_secret_inside(depth: int) -> None:
@@ -409,7 +409,7 @@ def test_json_body_with_many_secret_fields_finishes() -> None:
     assert proc.returncode == 0 and b"pw0000000042" not in proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: duplicate JSON keys: only the last value of a secret field is replaced, the first leaks")
+@pytest.mark.regression(reason="FIXED: duplicate JSON keys: only the last value of a secret field is replaced, the first leaks")
 @pytest.mark.parametrize("other", ["short", "Ab8Lm2Np4Rs6Tv8Wx5Yz"])
 def test_duplicate_json_keys_leak_no_secret(other: str) -> None:
     secret = "Zq8Lm2Np4Rs6Tv8Wx5Yz"
@@ -418,7 +418,7 @@ def test_duplicate_json_keys_leak_no_secret(other: str) -> None:
     assert secret not in out + err and other not in out
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a secret field written with JSON escapes (key or value) is not replaced and leaks")
+@pytest.mark.regression(reason="FIXED: a secret field written with JSON escapes (key or value) is not replaced and leaks")
 @pytest.mark.parametrize("body", [
     '{"password": "Zq8Lm2Np\\/4Rs6Tv8Wx5Yz"}',
     '{"password": "Zq8Lm2Np4Rs6Tv8Wx5Y\\u007a"}',
@@ -447,7 +447,7 @@ def test_nan_in_json_body_is_kept_as_text(body: str) -> None:
     assert the_action(f"curl {URL}/v1/x --json {sq(body)}")["body"] == body
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a JSON body json.loads refuses (an integer of 4301+ digits) skips the "
+@pytest.mark.regression(reason="FIXED: a JSON body json.loads refuses (an integer of 4301+ digits) skips the "
                                        "secret-field pass: the password leaks")
 def test_json_body_with_5000_digit_integer() -> None:
     body = '{"n": ' + "7" * 5000 + ', "password": "Zq8Lm2Np4Rs6Tv8Wx5Yz"}'
@@ -807,9 +807,9 @@ BASIC = base64.b64encode(f"bob:{S}".encode()).decode()
 
 WORD_BUG = pytest.mark.xfail(strict=True, reason="BUG: a literal secret that is also ordinary text elsewhere "
                                                  "(-u admin:password and a /password/ path, JSON key or host): exit 5")
-PCT_BUG = pytest.mark.xfail(strict=True, reason="BUG: a known-format token right after a percent-escape "
+PCT_BUG = pytest.mark.regression(reason="FIXED: a known-format token right after a percent-escape "
                                                 "(%20ghp_…) is not found: it reaches the output")
-FORM_BUG = pytest.mark.xfail(strict=True, reason="BUG: form-encoded text outside values (every key, a pair without "
+FORM_BUG = pytest.mark.regression(reason="FIXED: form-encoded text outside values (every key, a pair without "
                                                  "'=') is never scanned for known token formats")
 SECRETS = [
     # (id, command, secrets that must not appear)
@@ -849,7 +849,7 @@ SECRETS = [
     pytest.param("query_key_known", f"curl '{URL}/x?{GHP}'", [GHP], marks=FORM_BUG),
     pytest.param("multipart_name_known", f"curl {URL}/x -F '{GHP}=1'", [GHP], marks=FORM_BUG),
     pytest.param("json_without_content_type", f"curl {URL}/x -d '{{\"a\": 1, \"password\": \"{S}\"}}'", [S],
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: a JSON body sent with -d and no JSON Content-Type: "
+                 marks=pytest.mark.regression(reason="FIXED: a JSON body sent with -d and no JSON Content-Type: "
                                                              "secret-named fields are not replaced")),
     pytest.param("query_percent_before_token", f"curl '{URL}/x?text=hello%20{GHP}'", [GHP], marks=PCT_BUG),
     pytest.param("form_percent_before_token", f"curl {URL}/x -d 'msg=hi%20{GHP}'", [GHP], marks=PCT_BUG),
@@ -1161,7 +1161,7 @@ def test_to_curl_output_is_safe_to_paste(field: str, index: int, tmp_path: Path)
 # --- 10. bugs found by the property tests and the fuzzer ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the caret line of a command that fails (exit 3) shows its secrets when "
+@pytest.mark.regression(reason="FIXED: the caret line of a command that fails (exit 3) shows its secrets when "
                                        "its quoting defeats the stderr masking heuristics")
 @pytest.mark.parametrize("text", [
     "curl -X HEAD '-u' 'bob:Zk90000000000000' https://api.example.com/x",
