@@ -120,7 +120,7 @@ def _unquote_form_value(value: str) -> tuple[str, str]:
 
 def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) -> FormPart:
     name, eq, rest = arg.partition("=")
-    if not eq:
+    if not eq or not name:
         raise ConverterError("bad-form", "a form part needs name=content", span)
     if literal:
         return FormPart(name=name, value=rest)

@@ -1273,7 +1273,7 @@ def test_variable_in_bundled_short_options() -> None:
     assert "\ue000" not in out + err and "\ue001" not in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: -F with an empty field name (-F =v) gives exit 5 (schema failure)")
+@pytest.mark.regression(reason="FIXED: -F with an empty field name (-F =v) gives exit 5 (schema failure)")
 def test_form_part_with_empty_name() -> None:
     status, out, err = convert(f"curl {URL}/x -F =v")
     assert status in (0, 3), err
