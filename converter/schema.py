@@ -377,6 +377,21 @@ def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None, yaml.SafeLoad
     return data, root, loader, None
 
 
+def _first_alias(text: str) -> tuple[int, int] | None:
+    """line:col of the first alias in the text (a linear scan of parser events)."""
+    if "*" not in text:
+        return None
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:
+        return None  # reported with its position by the full parse
+    return None
+
+
 def validate_yaml_text(text: str, source: str = "<stdin>", kind: str | None = None) -> list[str]:
     """Validate YAML text; messages are `source:line:col: $.path: problem`, in file order.
 
@@ -384,6 +399,9 @@ def validate_yaml_text(text: str, source: str = "<stdin>", kind: str | None = No
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {', '.join(KINDS)}")
+    alias = _first_alias(text)
+    if alias is not None:  # definitions never need them, and expanding them can explode
+        return [f"{source}:{alias[0]}:{alias[1]}: YAML aliases (*name) are not allowed in definitions"]
     data, root, loader, error = _parse(text, source)
     if error is not None:
         return [error]

@@ -536,7 +536,7 @@ def test_validate_yaml_text_types_as_yaml_reads_them():
         ("a: 'sk-secret\n", "t.yaml:2:1: invalid YAML: found unexpected end of stream"),
         ("a: 1\n---\nb: 2\n", "t.yaml:2:1: invalid YAML: but found another document"),
         ("a:\n\tb: 1\n", "t.yaml:2:1: invalid YAML: found character '\\t' that cannot start any token"),
-        ("a: *secret_alias\n", "t.yaml:1:4: invalid YAML: found undefined alias 'secret_alias'"),
+        ("a: *secret_alias\n", "t.yaml:1:4: YAML aliases (*name) are not allowed in definitions"),
         ("a: 1\nb: \x00\n", "t.yaml:2:4: invalid YAML: unacceptable character #x0000"),
         ("name: x\npath: /\nwhen: 2026-02-30\n", "t.yaml:3:7: invalid YAML: a scalar cannot be converted to its type"),
         ("[" * 3000, "t.yaml:1:1: invalid YAML: nesting too deep"),
