@@ -18,20 +18,8 @@ from converter.schema import (
     validate_yaml_text,
 )
 from converter.yamlio import dump_yaml
+from tests.worked_example import BUNDLE, GET_MODELS, OPENAI
 
-OPENAI = {
-    "name": "openai",
-    "base_url": "https://api.openai.com",
-    "auth_config": "api_key_auth",
-    "api_key_auth": {
-        "auth_type": "header_auth",
-        "header_auth_key": "Authorization",
-        "header_auth_value_pattern": "Bearer %s",
-        "api_key": "<<OPENAI_API_KEY>>",
-    },
-}
-GET_MODELS = {"name": "get_models", "connector": "openai", "method": "GET", "path": "/v1/models"}
-BUNDLE = {"connectors": [OPENAI], "actions": [GET_MODELS]}
 
 VALID_CONNECTORS = {
     "api_key_header": OPENAI,

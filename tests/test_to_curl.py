@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from converter.errors import ConverterError
 from converter.to_curl import load_definitions, render_action, render_all
+from tests.worked_example import BUNDLE_TEXT, GET_MODELS, OPENAI
 
 pytestmark = pytest.mark.skipif(
     shutil.which("curl") is None or shutil.which("bash") is None, reason="needs bash and curl"
@@ -157,18 +158,6 @@ def hdrs(*pairs) -> list[dict]:
 # --- exact text ---------------------------------------------------------------------------
 
 
-OPENAI = {
-    "name": "openai",
-    "base_url": "https://api.openai.com",
-    "auth_config": "api_key_auth",
-    "api_key_auth": {
-        "auth_type": "header_auth",
-        "header_auth_key": "Authorization",
-        "header_auth_value_pattern": "Bearer %s",
-        "api_key": "<<OPENAI_API_KEY>>",
-    },
-}
-GET_MODELS = {"name": "get_models", "connector": "openai", "method": "GET", "path": "/v1/models"}
 
 
 def test_worked_example_text():
@@ -592,27 +581,11 @@ def test_render_all_unknown_connector():
 # --- loading -------------------------------------------------------------------------------
 
 
-BUNDLE = """\
-connectors:
-- name: openai
-  base_url: https://api.openai.com
-  auth_config: api_key_auth
-  api_key_auth:
-    auth_type: header_auth
-    header_auth_key: Authorization
-    header_auth_value_pattern: Bearer %s
-    api_key: <<OPENAI_API_KEY>>
-actions:
-- name: get_models
-  connector: openai
-  method: GET
-  path: /v1/models
-"""
 
 
 def test_load_bundle(tmp_path):
     f = tmp_path / "bundle.yaml"
-    f.write_text(BUNDLE)
+    f.write_text(BUNDLE_TEXT)
     connectors, actions = load_definitions(f)
     assert connectors == [OPENAI] and actions == [GET_MODELS]
     assert render_all(connectors, actions, None, {}) == [render_action(OPENAI, GET_MODELS, {})]

@@ -10,42 +10,8 @@ from hypothesis import strategies as st
 
 from converter.yamlio import dump_yaml, load_yaml
 
-# The FORMAT.md worked example, as data and as the exact text the policy must produce.
-WORKED_EXAMPLE = {
-    "connectors": [
-        {
-            "name": "openai",
-            "base_url": "https://api.openai.com",
-            "auth_config": "api_key_auth",
-            "api_key_auth": {
-                "auth_type": "header_auth",
-                "header_auth_key": "Authorization",
-                "header_auth_value_pattern": "Bearer %s",
-                "api_key": "<<OPENAI_API_KEY>>",
-            },
-        }
-    ],
-    "actions": [
-        {"name": "get_models", "connector": "openai", "method": "GET", "path": "/v1/models"}
-    ],
-}
-
-WORKED_EXAMPLE_TEXT = """\
-connectors:
-- name: openai
-  base_url: https://api.openai.com
-  auth_config: api_key_auth
-  api_key_auth:
-    auth_type: header_auth
-    header_auth_key: Authorization
-    header_auth_value_pattern: Bearer %s
-    api_key: <<OPENAI_API_KEY>>
-actions:
-- name: get_models
-  connector: openai
-  method: GET
-  path: /v1/models
-"""
+from tests.worked_example import BUNDLE as WORKED_EXAMPLE
+from tests.worked_example import BUNDLE_TEXT as WORKED_EXAMPLE_TEXT
 
 # YAML 1.2 core schema (spec 10.3.2): the plain scalars it resolves to null, bool, int, float.
 YAML12_CORE_NON_STRING = re.compile(
