@@ -42,7 +42,7 @@ from typing import Any, Mapping
 from . import __version__
 from .errors import ConverterError, ExitStatus
 from .secret_catalog import mask
-from .to_curl import _auth, _has_var, _header_word, _literal, _Renderer, _url
+from .to_curl import _auth, _checked_method, _has_var, _header_word, _literal, _Renderer, _url
 
 __all__ = [
     "FormPart", "PreparedRequest", "Response", "build_request", "send", "format_response",
@@ -52,7 +52,6 @@ __all__ = [
 USER_AGENT = f"curl2connector/{__version__}"
 DEFAULT_MAX_BODY = 4000  # characters of a response body printed before truncating
 _MAX_READ = 16 * 1024 * 1024  # bytes of a response body kept in memory
-_METHOD_RE = re.compile(r"[A-Z]+")
 _URL_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^#]*)")
 _TOKEN_CHARS = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # RFC 9110 field names
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -413,12 +412,7 @@ def build_request(connector: Mapping, action: Mapping, args: Mapping[str, str] |
     r = _Renderer(connector, action, args)
     f = _Filler(env)
     base = Path(base_dir) if base_dir is not None else Path.cwd()
-    method = r.text(action.get("method") or "", "method").upper()
-    if not _METHOD_RE.fullmatch(method):
-        raise r.error("bad-definitions", "method must be an HTTP method name")
-    bodies = [k for k in ("body", "body_file", "form_data") if action.get(k) is not None]
-    if len(bodies) > 1:
-        raise r.error("bad-definitions", f"has more than one of {', '.join(bodies)}")
+    method, _bodies = _checked_method(r, action)
 
     auth_headers, auth_query, user, _comment = _auth(r)
     url, shown_url = f.fill(_url(r, auth_query))

@@ -350,15 +350,21 @@ def _form(r: _Renderer, parts: Any) -> list[str]:
     return lines
 
 
-def render_action(connector: dict, action: dict, args: dict[str, str]) -> str:
-    """One curl command (bash) that sends the request the action describes."""
-    r = _Renderer(connector, action, args)
+def _checked_method(r: _Renderer, action: dict) -> tuple[str, list[str]]:
+    """The action's method (upper case) and its body field (one at most), both checked."""
     method = r.text(action.get("method") or "", "method").upper()
     if not _METHOD_RE.fullmatch(method):
         raise r.error("bad-definitions", "method must be an HTTP method name")
     bodies = [k for k in ("body", "body_file", "form_data") if action.get(k) is not None]
     if len(bodies) > 1:
         raise r.error("bad-definitions", f"has more than one of {', '.join(bodies)}")
+    return method, bodies
+
+
+def render_action(connector: dict, action: dict, args: dict[str, str]) -> str:
+    """One curl command (bash) that sends the request the action describes."""
+    r = _Renderer(connector, action, args)
+    method, bodies = _checked_method(r, action)
 
     auth_headers, auth_query, user, comment = _auth(r)
     url = _url(r, auth_query)
