@@ -4,6 +4,9 @@
   jsonschema's Draft202012Validator says valid, on documents mutated from valid ones;
 - converting and dumping valid documents imports neither jsonschema nor PyYAML, and an
   invalid document still gets jsonschema's issues (the messages of test_schema.py).
+- the shell reader's match loop gives the tokens of the pyparsing grammar on every
+  fixture and on generated shell text (the grammar still reads here-documents), and a
+  one-command CLI run does not import pyparsing;
 The YAML writer's equivalence tests are in test_yamlio.py.
 """
 from __future__ import annotations
@@ -323,6 +326,56 @@ def test_cli_convert_imports_neither_jsonschema_nor_yaml():
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stderr.strip().splitlines()[-1] == "0 []"
     assert "api_key: <<OPENAI_API_KEY>>" in out.stdout
+
+
+# -- the shell reader without pyparsing when there is no here-document -----------------------
+
+from converter import shell  # noqa: E402
+
+
+def _token_view(tokens: list) -> list[tuple]:
+    return [(t.lastgroup, t.start(), t.end()) if t.lastgroup != "body" else ("body", t.lines, t.resume)
+            for t in tokens]
+
+
+def _both_ways(text: str) -> tuple[list, list]:
+    assert "<<" not in text  # else _items itself uses the grammar
+    return _token_view(shell._items(text)), _token_view(shell._grammar().parse_string(text))
+
+
+def _shell_fixtures() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("cases/*/input.sh"))]
+    for path in sorted(FIXTURES.glob("corpus/*.sh")):
+        texts.extend(path.read_text(encoding="utf-8").split("\n\n"))
+    return [t for t in texts if "<<" not in t]
+
+
+def test_match_loop_equals_grammar_on_fixtures():
+    texts = _shell_fixtures()
+    assert len(texts) > 300
+    for text in texts:
+        fast, slow = _both_ways(text)
+        assert fast == slow, text
+
+
+_SHELLISH = st.text(alphabet=st.sampled_from(list("ab -$'\"\\\n\t{}();&|<>#`=%0")), max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_SHELLISH)
+def test_match_loop_equals_grammar_on_generated_text(text):
+    while "<<" in text:
+        text = text.replace("<<", "<")
+    fast, slow = _both_ways(text)
+    assert fast == slow
+
+
+def test_cli_convert_does_not_import_pyparsing_without_a_here_document():
+    probe = ("import sys\nfrom converter.cli import main\n"
+             "try:\n    main(['convert', 'examples/openai.sh'])\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "print(code, 'pyparsing' in sys.modules, file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "0 False"
 
 
 # -- the secret catalog's lazily compiled search -------------------------------------------
