@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -287,42 +288,59 @@ def _diff_tree(root: Path, files: dict[str, str]) -> str:
 
 
 def _write_tree(root: Path, files: dict[str, str], force: bool) -> list[str]:
-    """All or nothing: every file is staged next to its target, then renamed into place.
+    """All or nothing: every file is staged in one temporary directory under ``root``,
+    then moved into place (a directory that does not exist yet moves in one rename).
 
     Without ``--force`` an existing file that would change stops the run before
     anything is written; with it, stale definition files are removed too.
     """
-    clashes = []
-    changed = []
+    listing: dict[Path, set[str]] = {}  # one listdir per directory, not one stat per file
+    clashes, changed = [], []
     for rel, text in files.items():
         target = root / rel
-        try:
-            same = target.exists() and target.read_text(encoding="utf-8") == text
-        except (OSError, UnicodeDecodeError):
-            same = False
-        if same:
-            continue
+        present = listing.get(target.parent)
+        if present is None:
+            if target.parent.exists() and not target.parent.is_dir():
+                raise ConverterError("write-failed", f"cannot write to {root}: {target.parent.name} is not a directory",
+                                     None, ExitStatus.USAGE)
+            present = listing[target.parent] = set(os.listdir(target.parent)) if target.parent.is_dir() else set()
+        if target.name in present:
+            try:
+                if target.read_text(encoding="utf-8") == text:
+                    continue
+            except (OSError, UnicodeDecodeError):
+                pass
+            if not force:
+                clashes.append(rel)
         changed.append(rel)
-        if target.exists() and not force:
-            clashes.append(rel)
     if clashes:
         raise ConverterError("exists", f"{len(clashes)} file(s) already exist and differ (use --force): " + ", ".join(clashes[:5]),
                              None, ExitStatus.OUTPUT_EXISTS)
-    staged: list[tuple[str, Path]] = []
+    stage = None
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".c2c-", dir=root))
+        made: set[Path] = set()
         for rel in changed:
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".c2c-", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            path = stage / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "x", encoding="utf-8", newline="\n") as fh:
                 fh.write(files[rel])
-            staged.append((tmp, target))
+        moved = set()
+        for sub in sorted({rel.split("/", 1)[0] for rel in changed if "/" in rel}):
+            if not (root / sub).exists():
+                os.rename(stage / sub, root / sub)  # a new directory: all its files at once
+                moved.add(sub)
+        for rel in changed:
+            if rel.split("/", 1)[0] not in moved:
+                os.replace(stage / rel, root / rel)
     except OSError as exc:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
         raise ConverterError("write-failed", f"cannot write to {root}: {exc.strerror}", None, ExitStatus.USAGE) from None
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
     if force:
         for rel in _stale(root, files):
             (root / rel).unlink(missing_ok=True)

@@ -96,6 +96,18 @@ def test_existing_files_change_only_with_force(snippets: Path, tmp_path: Path) -
     assert not stale.exists()  # --force removes definitions no input produces any more
 
 
+def test_writing_leaves_no_staging_directory_and_fails_whole(snippets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "defs"
+    assert run("convert", str(snippets), "-o", str(out))[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["actions", "connectors"]
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "actions").write_text("not a directory\n")
+    status, _, err = run("convert", str(snippets), "-o", str(blocked))
+    assert status == 2 and "[write-failed]" in err and "actions is not a directory" in err
+    assert sorted(p.name for p in blocked.iterdir()) == ["actions"]  # nothing half-written
+
+
 def test_one_bad_input_does_not_stop_the_others(snippets: Path, tmp_path: Path) -> None:
     (snippets / "broken.sh").write_text('curl https://api.example.com/x -H "unterminated\n')
     (snippets / "head.sh").write_text("curl -I https://api.example.com/health\n")
