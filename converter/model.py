@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterator, NamedTuple, Union
 
 from .errors import Diagnostic, Span
 
@@ -181,9 +181,9 @@ class Request:
 # --- shell words ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Word:
-    """One shell word after quote removal: an encoded value and where it started."""
+class Word(NamedTuple):
+    """One shell word after quote removal: an encoded value and where it started
+    (a named tuple: cheap to build, and there is one per word)."""
 
     value: str
     span: Span
