@@ -22,15 +22,21 @@ _VERSION_RE = re.compile(r"^(v\d+[a-z0-9.]*|\d{4}-\d{2}-\d{2}|\d+(\.\d+)+|api|re
 _ID_RE = re.compile(r"^([0-9]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z]{1,4}[0-9][A-Za-z0-9]{7,})$", re.I)
 
 
+_CAMEL_RE = re.compile(r"([a-z0-9])([A-Z])")
+_NON_ALNUM_RE = re.compile(r"[^A-Za-z0-9]+")
+_UNDERSCORES_RE = re.compile(r"_+")
+_PREFIX_RE = re.compile(r"^[a-z]{1,5}_")
+
+
 def snake(text: str) -> str:
     """``camelCase``, ``kebab-case``, ``dotted.name`` → ``snake_case`` (ASCII only)."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    text = re.sub(r"[^A-Za-z0-9]+", "_", text)
+    text = _CAMEL_RE.sub(r"\1_\2", text)
+    text = _NON_ALNUM_RE.sub("_", text)
     return text.strip("_").lower()
 
 
 def fit(name: str, fallback: str) -> str:
-    name = re.sub(r"_+", "_", name).strip("_")
+    name = _UNDERSCORES_RE.sub("_", name).strip("_")
     if not name:
         name = fallback
     if not name[0].isalpha():
@@ -70,7 +76,7 @@ def _is_id(seg: str) -> bool:
         return True
     if _DOMAIN_RE.match(seg) and not _FILE_EXT_RE.search(seg):
         return True
-    core = re.sub(r"^[a-z]{1,5}_", "", seg)  # Stripe-style prefixes: cus_, pi_, ch_
+    core = _PREFIX_RE.sub("", seg)  # Stripe-style prefixes: cus_, pi_, ch_
     if len(core) < 8 or not core.isalnum() or not any(c.isdigit() for c in core):
         return False
     mixed_case = any(c.isupper() for c in core) and any(c.islower() for c in core)
@@ -82,20 +88,23 @@ def path_words(path: str) -> list[str]:
     words: list[str] = []
     for seg in path.split("/"):
         for piece in seg.split(":"):  # Google's custom verbs: /models/x:generateContent
-            if not piece:
-                continue
-            tok = model.sole_token(piece)
-            if tok is not None:
-                if tok.kind == model.TEMPLATE:
-                    words.append("by_" + snake(tok.name))
-                continue
-            lit = unquote(model.literal_text(piece))
-            if not lit or _VERSION_RE.match(lit) or _is_id(lit):
-                continue
-            word = snake(_FILE_EXT_RE.sub("", lit))
-            if word:
-                words.append(word)
+            if piece:
+                word = _piece_word(piece)
+                if word:
+                    words.append(word)
     return words
+
+
+@lru_cache(maxsize=8192)
+def _piece_word(piece: str) -> str:
+    """The word one path piece gives ("" for none); pieces repeat across a run's paths."""
+    tok = model.sole_token(piece)
+    if tok is not None:
+        return "by_" + snake(tok.name) if tok.kind == model.TEMPLATE else ""
+    lit = unquote(model.literal_text(piece))
+    if not lit or _VERSION_RE.match(lit) or _is_id(lit):
+        return ""
+    return snake(_FILE_EXT_RE.sub("", lit))
 
 
 @lru_cache(maxsize=4096)
