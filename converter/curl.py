@@ -6,8 +6,13 @@ test suite checks it against the real binary:
 - ``-d``/``--data-*``/``--json``/``-F`` imply POST, ``-T`` PUT, ``-I`` HEAD, ``-G`` GET;
   ``-X`` wins over all of them.
 - data pieces are joined with ``&``, except ``--json`` pieces, which are appended as is.
-- ``-d @file`` / ``--data-ascii @file`` drop CR and LF; ``--data-binary @file`` and
-  ``--json @file`` keep the bytes; ``--data-raw`` never reads a file.
+- ``-d @file`` / ``--data-ascii @file`` drop LF, and a CR or NUL with the rest of its line
+  (``curl_checks.file2string``); ``--data-binary @file`` and ``--json @file`` keep the
+  bytes; ``--data-raw`` never reads a file.
+- ``-T`` with ``-d``/``--json``/``-F`` is refused, as curl refuses it ("You can only
+  select one HTTP request method"); ``-T FILE`` adds the file's name to a URL whose path
+  is empty or ends in ``/`` (``curl_checks.append_upload_name``).
+- Separators are searched in literal text only (``curl_checks``): a token is never split.
 - ``--data-urlencode``: ``content``, ``=content``, ``name=content``, ``@file``,
   ``name@file`` (the first of ``=`` / ``@`` decides); encoding keeps only RFC 3986
   unreserved characters and turns spaces into ``+``.
@@ -23,6 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import model
+from .curl_checks import (append_upload_name, file2string, find_literal, header_name_problem,
+                          parse_header, partition_literal, refuse_nul, split_literal)
 from .curl_options import OPTION_BY_SHORT, Option, lookup_long
 from .errors import ConverterError, Diagnostic, Span
 from .model import Auth, Body, Command, FormPart, Request, Word
@@ -34,6 +41,10 @@ UNSUPPORTED_AUTH = {"digest", "ntlm", "ntlm-wb", "negotiate", "anyauth", "aws-si
 # Options that matter but are not request-shaping in a way we can map.
 NOT_MAPPED = {"next", "config", "variable", "proxy", "proxy-user", "cert", "key", "cacert", "unix-socket",
               "abstract-unix-socket", "range", "continue-at", "time-cond", "crlf", "use-ascii"}
+
+
+# curl reads a variable's value in an option position as options: -sS$X may mean -sSv or -sSXDELETE
+_VARIABLE_OPTION = "the option {} from a variable, so what curl does cannot be known: write the options literally"
 
 
 @dataclass
@@ -105,6 +116,11 @@ def _unquote_form_value(value: str) -> tuple[str, str]:
         out, i = [], 1
         while i < len(value):
             ch = value[i]
+            if ch == model.MARK_OPEN:  # a token is copied whole, whatever its name holds
+                end = value.find(model.MARK_CLOSE, i) + 1
+                out.append(value[i:end])
+                i = end
+                continue
             if ch == "\\" and i + 1 < len(value) and value[i + 1] in '"\\':
                 out.append(value[i + 1])
                 i += 2
@@ -114,12 +130,12 @@ def _unquote_form_value(value: str) -> tuple[str, str]:
             out.append(ch)
             i += 1
         return "".join(out), ""
-    cut = value.find(";")
+    cut = find_literal(value, ";")
     return (value, "") if cut < 0 else (value[:cut], value[cut:])
 
 
 def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) -> FormPart:
-    name, eq, rest = arg.partition("=")
+    name, eq, rest = partition_literal(arg, "=")
     if not eq or not name:
         raise ConverterError("bad-form", "a form part needs name=content", span)
     if literal:
@@ -127,8 +143,8 @@ def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) ->
     kind = rest[:1] if rest[:1] in ("@", "<") else ""
     content, params = _unquote_form_value(rest[1:] if kind else rest)
     part = FormPart(name=name)
-    for param in filter(None, (p.strip() for p in params.split(";"))):
-        key, _, val = param.partition("=")
+    for param in filter(None, (p.strip() for p in split_literal(params, ";"))):
+        key, _, val = partition_literal(param, "=")
         val = val.strip('"')
         if key == "type":
             part.content_type = val
@@ -168,13 +184,16 @@ class _Builder:
             w = words[i]
             i += 1
             v = w.value
-            if options_done or not v.startswith("-") or v == "-" or not model.is_literal(v[:2]):
+            if options_done or not v.startswith("-") or v == "-":
                 self.s.urls.append(w)
                 continue
             if v == "--":
                 options_done = True
                 continue
             if v.startswith("--"):
+                if model.has_tokens(partition_literal(v, "=")[0]):
+                    self.error("variable-option", _VARIABLE_OPTION.format("name comes"), w.span)
+                    continue
                 opt, enabled, candidates = lookup_long(v[2:])
                 if opt is None:
                     # the name only: `--token=abc` must not print what follows the `=`
@@ -193,13 +212,16 @@ class _Builder:
                     i += 1
                 self.apply(opt, enabled, value, w.span)
                 continue
-            # bundled short options: -sSL, -XPOST, -H'…'
+            # bundled short options: -sSL, -XPOST, -H'…'; a value may hold tokens, a letter may not
             j = 1
             while j < len(v):
                 letter = v[j]
+                if letter == model.MARK_OPEN:
+                    self.error("variable-option", _VARIABLE_OPTION.format("letters come"), w.span)
+                    break
                 opt = OPTION_BY_SHORT.get(letter)
                 if opt is None:
-                    self.warn("unknown-option", f"unknown option -{letter if model.is_literal(letter) else '?'}: ignored", w.span)
+                    self.warn("unknown-option", f"unknown option -{letter if letter.isascii() and letter.isprintable() else '?'}: ignored", w.span)
                     j += 1
                     continue
                 if opt.takes_value:
@@ -247,7 +269,7 @@ class _Builder:
         elif name == "referer":
             s.referer = Word(value[: -len(";auto")] if value.endswith(";auto") else value, vspan)
         elif name == "cookie":
-            if "=" in value:
+            if find_literal(value, "=") >= 0:
                 s.cookies.append(word)
             else:
                 self.warn("cookie-file", "-b with a file name reads a cookie jar: not kept", vspan)
@@ -283,7 +305,7 @@ class _Builder:
         return text
 
     def urlencode(self, arg: str, span: Span) -> str:
-        cut = min((k for k in (arg.find("="), arg.find("@")) if k >= 0), default=-1)
+        cut = find_literal(arg, "=@")
         if cut < 0:
             return urlencode_component(arg)
         name, sep, rest = arg[:cut], arg[cut], arg[cut + 1 :]
@@ -308,7 +330,11 @@ class _Builder:
                 self.s.pieces.append(_Piece("file", path, span))
                 return
             if name in ("data", "data-ascii"):
-                content = content.replace("\r", "").replace("\n", "")
+                cut = file2string(content)
+                if cut is None:
+                    raise ConverterError("binary-file", f"file {path!r} is not UTF-8 text once curl drops its line "
+                                         "ends: a binary body cannot be kept", span)
+                content = cut
             value = content
         self.s.pieces.append(_Piece(kind, value, span))
 
@@ -323,6 +349,7 @@ class _Builder:
     # --- building the request ----------------------------------------------
 
     def build(self) -> Request:
+        refuse_nul(self.cmd)
         self.scan()
         s = self.s
         if not s.urls:
@@ -334,7 +361,8 @@ class _Builder:
         if not _SCHEME_RE.match(url) and not url.startswith(model.MARK_OPEN):
             url = "http://" + url
             self.warn("no-scheme", "the URL has no scheme: curl assumes http://", url_word.span)
-        url = url.split("#", 1)[0]
+        fragment = find_literal(url, "#")
+        url = url if fragment < 0 else url[:fragment]  # curl never sends the fragment
 
         files = [p for p in s.pieces if p.kind == "file"]
         if files and (len(s.pieces) > 1 or s.get):
@@ -344,7 +372,7 @@ class _Builder:
         method = "GET"
         if s.get:
             if data is not None:
-                url += ("&" if "?" in url else "?") + data
+                url += ("&" if find_literal(url, "?") >= 0 else "?") + data
         elif files:
             body = Body(file=files[0].text)
             self.warn("file-not-read", "the body comes from a local file that was not read (use --read-files): kept as body_file", files[0].span)
@@ -356,14 +384,21 @@ class _Builder:
                 raise ConverterError("data-and-form", "-d and -F cannot be used together (curl refuses it)", self.cmd.span)
             body, method = Body(form=s.form), "POST"
         if s.upload is not None:
+            if s.pieces or s.form:
+                raise ConverterError("method-conflict", "-T uploads with PUT while -d/--json/-F post: curl refuses "
+                                     "the command (one request method only)", s.upload.span)
             body, method = self.upload_body(s.upload, url), "PUT"
-            if url.endswith("/"):
-                url += s.upload.value.replace("\\", "/").rsplit("/", 1)[-1]
+            url, warning = append_upload_name(url, s.upload.value, s.upload.span)
+            if warning:
+                self.warn("upload-url", warning, s.upload.span)
         if s.url_query:
-            url += ("&" if "?" in url else "?") + "&".join(s.url_query)
+            url += ("&" if find_literal(url, "?") >= 0 else "?") + "&".join(s.url_query)
         if s.head:
             method = "HEAD"
-        if s.method is not None:
+        if s.method is not None and model.has_tokens(s.method.value):
+            self.error("variable-method", "the method comes from a variable, so it cannot be known: write it literally",
+                       s.method.span)
+        elif s.method is not None:
             method = s.method.value.upper()
         if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
             shown = method if model.is_literal(method) and len(method) < 20 else "this method"
@@ -375,7 +410,7 @@ class _Builder:
         if s.bearer is not None:
             auth = Auth("bearer", token=s.bearer.value, span=s.bearer.span)
         elif s.user is not None:
-            user, _, password = s.user.value.partition(":")
+            user, _, password = partition_literal(s.user.value, ":")
             auth = Auth("basic", username=user, password=password, span=s.user.span)
         return Request(method=method, url=url, headers=headers, body=body, auth=auth, span=self.cmd.span,
                        diagnostics=self.diags)
@@ -399,19 +434,26 @@ class _Builder:
             if raw.startswith("@"):
                 self.warn("header-file", "-H @file reads headers from a file: not kept", w.span)
                 continue
-            cut = min((k for k in (raw.find(":"), raw.find(";")) if k >= 0), default=-1)
-            if cut <= 0:
+            what, name, value = parse_header(raw)
+            if what == "bad" and model.has_tokens(raw) and find_literal(raw, ":;") < 0:
+                # -H "$HEADER": curl sends whatever the variable holds
+                what, name = "send", raw
+            if what == "bad":
                 self.warn("bad-header", "a header needs 'Name: value': ignored", w.span)
                 continue
-            name, sep, value = raw[:cut].strip(), raw[cut], raw[cut + 1 :]
-            if sep == ";":
-                if value.strip():
-                    self.warn("bad-header", "a header needs 'Name: value': ignored", w.span)
-                    continue
-                custom.append((name, ""))
+            if name.strip(" \t") != name and name.strip(" \t"):
+                # curl sends "X-A : v" as written, which servers reject (RFC 9112 §5.1): the name is what was meant
+                self.warn("header-name-space", "blanks around a header name: curl sends them, which servers reject; "
+                          "kept without them", w.span)
+                name = name.strip(" \t")
+            problem = header_name_problem(name)
+            if problem:
+                self.error("bad-header-name", f"this header name is not an HTTP token: {problem}", w.span)
                 continue
-            value = value.lstrip(" \t")
-            if value.strip() == "":
+            if what == "ignored-remove":
+                self.warn("bad-header", "'Name;text' is not a header: curl sends nothing (and none of its own "
+                          "header of that name)", w.span)
+            if what != "send":
                 removed.add(name.lower())
                 continue
             custom.append((name, value.rstrip("\r\n")))

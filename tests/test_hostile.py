@@ -290,7 +290,7 @@ def test_stderr_carries_no_terminal_control_characters(ctrl: str) -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", err), repr(err)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a raw NUL byte is kept in the body; bash drops it and curl cannot send it")
+@pytest.mark.regression(reason="FIXED: a raw NUL byte is kept in the body; bash drops it and curl cannot send it")
 def test_raw_nul_byte_is_refused_or_dropped() -> None:
     status, out, err = convert((HOSTILE / "bytes" / "nul_byte.sh").read_bytes())
     if status == 0:
@@ -1203,7 +1203,7 @@ def test_whitespace_in_host_is_an_input_error(text: str) -> None:
     assert status == 3 and CODE_RE.search(err), err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a header name that is not an HTTP token (space, non-ASCII, quote, "
+@pytest.mark.regression(reason="FIXED: a header name that is not an HTTP token (space, non-ASCII, quote, "
                                        "parenthesis, {{var}}) gives exit 5 (schema failure) instead of a diagnostic")
 @pytest.mark.parametrize("name", ["X Api Key", "\u00e9", 'x"y', "{{k}}", "(x)", "a,b"])
 def test_header_name_not_a_token_is_an_input_error(name: str) -> None:
@@ -1265,7 +1265,7 @@ def test_postman_variable_name_with_ampersand() -> None:
     assert "\ue000" not in dumped and "\ue001" not in dumped
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a shell variable inside bundled short options (-sS$X) is split "
+@pytest.mark.regression(reason="FIXED: a shell variable inside bundled short options (-sS$X) is split "
                                        "character by character: token marks reach the diagnostics")
 def test_variable_in_bundled_short_options() -> None:
     status, out, err = convert(f"curl -sS$X {URL}/x", "--shell", "bash")
@@ -1278,7 +1278,7 @@ def test_form_part_with_empty_name() -> None:
     assert status in (0, 3), err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: -T FILE with a URL ending in '/' appends the file name unencoded: "
+@pytest.mark.regression(reason="FIXED: -T FILE with a URL ending in '/' appends the file name unencoded: "
                                        "a '#' in it gives exit 5 (schema failure)")
 @pytest.mark.parametrize("name", ["#", "a#b.txt"])
 def test_upload_file_name_with_hash(name: str) -> None:
