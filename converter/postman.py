@@ -21,21 +21,26 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
-from . import model
-from .emit import Emitter, Result
+from . import model, naming
+from .emit import _OAUTH2_ORDER, _OAUTH2_SECRETS, Emitter, Result
 from .errors import ConverterError, Diagnostic
 from .model import Auth, Request
-from .postman_auth import AuthPlan, effective_block, lodash_lower, plan_auth, secret_texts
+from .postman_auth import (POSTMAN_FIELD, REQUIRED_SECRETS, SHOWN_GRANT, AuthPlan, effective_block, lodash_lower,
+                           plan_auth, secret_texts)
 from .postman_input import (PATH_KEY, JsonDoc, as_list, detect_version, is_postman_collection, js_string,
                             json_path, load_environment, v1_to_v2)
 from .postman_wire import _ENCODERS, _HOW, MAX_PASSES, VAR_RE, RequestParts, _label
+from .postman_wire import Skip as _Skip
 from .secret_catalog import find_secrets, is_credential_header, is_credential_param, placeholder_name
 
 __all__ = ["load_collection", "convert_collection", "is_postman_collection", "register_placeholders", "PostmanLoader"]
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _RESOLVED_OAUTH2 = ("token_url", "authorization_url", "scope")  # settings, not credentials
+_HTTP_URL = re.compile(r"https?://[^\s/?#@]+(/[^\s#]*)?\Z")  # the schema's http_url
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.$-]+\Z")  # template names every emitter split leaves whole
 
 
 def _description(value: Any) -> str | None:
@@ -48,12 +53,6 @@ def _description(value: Any) -> str | None:
     for start, end, _ in reversed(hits):
         text = text[:start] + "[secret removed]" + text[end:]
     return text
-
-
-class _Skip(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
 
 
 class PostmanLoader(RequestParts):
@@ -87,6 +86,8 @@ class PostmanLoader(RequestParts):
         self.path_secrets: dict[str, str] = {}  # placeholder → a secret-looking path variable value
         self._cred_vars: set[str] = set()
         self._req_where: dict[int, str] = {}
+        self._safe: dict[str, str] = {}  # template names the emitter cannot carry → plain ones (_safe_names)
+        self._auth_where: dict[int, str] = {}  # per request: " of <folder or collection>" of its auth, or ""
         self._req_contexts: dict[int, dict[str, set[str]]] = {}
         self._path_vars: dict[int, set[str]] = {}  # per request: path variables without a value
         self._contexts: dict[str, set[str]] = {}  # variable → where the request being built encodes it
@@ -170,8 +171,18 @@ class PostmanLoader(RequestParts):
         if not requests and not any(d.severity == "error" for d in self.diagnostics):
             raise self.doc.error(("item",), "the collection has no requests", "empty-collection")
         secret = self._secret_names()
+        self._safe = _safe_names(requests)
+        finished = []
         for req in requests:
-            self._finish(req, secret)
+            try:
+                self._finish(req, secret)
+            except _Skip as skip:
+                # Its notes about the grant (no saved token, placeholders to fill) no longer apply.
+                self.diagnostics.extend(d for d in req.diagnostics if not d.code.startswith("oauth2-"))
+                self.diagnostics.append(skip.diagnostic)
+                continue
+            finished.append(req)
+        requests = finished
         # Document order (skipped requests' errors were noted during the walk, the rest after it).
         self.diagnostics.sort(key=lambda d: (d.span is None or d.span.source != self.source,
                                              d.span.line if d.span else 0, d.span.col if d.span else 0))
@@ -321,6 +332,7 @@ class PostmanLoader(RequestParts):
         req = Request(method, url, headers, body, auth, span, name=name or None, description=desc, folder=folders,
                       examples=examples, connector_description=self.connector_description, diagnostics=diags)
         self._req_where[id(req)] = where
+        self._auth_where[id(req)] = awhere
         self._path_vars[id(req)] = path_vars
         self._req_contexts[id(req)] = self._contexts
         return req
@@ -339,6 +351,11 @@ class PostmanLoader(RequestParts):
 
     def _finish(self, req: Request, secret: set[str]) -> None:
         used: dict[str, None] = {}
+        a = req.auth
+        if a is not None and a.kind == "oauth2":
+            for key in ("token_url", "authorization_url"):
+                if key in a.oauth2:
+                    a.oauth2[key] = self._oauth2_url(req, key, a.oauth2[key], secret)
 
         def fin(value: str) -> str:
             if not model.has_tokens(value):
@@ -355,7 +372,7 @@ class PostmanLoader(RequestParts):
                     out.append(model.placeholder(name))
                 else:
                     used.setdefault(p.name, None)
-                    out.append(model.template(p.name))
+                    out.append(model.template(self._safe.get(p.name, p.name)))
             return "".join(out)
 
         req.url = fin(req.url)
@@ -365,8 +382,7 @@ class PostmanLoader(RequestParts):
                 req.body.text = fin(req.body.text)
             for part in req.body.form or []:
                 part.value = fin(part.value) if part.value is not None else None
-        if req.auth is not None:
-            a = req.auth
+        if a is not None:
             a.username, a.password, a.token = fin(a.username), fin(a.password), fin(a.token)
             a.oauth2 = {k: (self._settle(v, secret) if k in _RESOLVED_OAUTH2 else fin(v)) for k, v in a.oauth2.items()}
         req.examples = {k: v for k, v in req.examples.items() if k in used}
@@ -391,9 +407,10 @@ class PostmanLoader(RequestParts):
                     "unresolved-variable", "warning",
                     f"{self._where(req)}: variable {{{{{name[:40]}}}}} has no value in the collection, environment or "
                     "--var (Postman sends it as written): an input argument without example", req.span))
+        req.examples = {self._safe.get(k, k): v for k, v in req.examples.items()}
         self.diagnostics.extend(req.diagnostics)
 
-    def _settle(self, value: str, secret: set[str]) -> str:
+    def _settle(self, value: str, secret: set[str], register: bool = True) -> str:
         """A connector setting (token URL, scope): secret variables → placeholders, the others → their value."""
         out = []
         for p in model.parts(value):
@@ -401,11 +418,43 @@ class PostmanLoader(RequestParts):
                 out.append(p.text if isinstance(p, model.Lit) else model.MARK_OPEN + p.kind + p.name + model.MARK_CLOSE)
             elif p.name in secret or is_credential_param(p.name):
                 name = placeholder_name(p.name)
-                self.placeholder_vars.setdefault(name, p.name)
+                if register:
+                    self.placeholder_vars.setdefault(name, p.name)
                 out.append(model.placeholder(name))
             else:
                 out.append(self.resolve_text("{{" + p.name + "}}"))
         return "".join(out)
+
+    def _oauth2_url(self, req: Request, key: str, value: str, secret: set[str]) -> str:
+        """A token or authorization URL as the connector can hold it (the schema's ``http_url``),
+        or a :class:`_Skip`.  As in the app's token request, whitespace is percent-encoded and
+        the fragment is not sent; the scheme is case-insensitive."""
+        settled = self._settle(value, secret, register=False)
+        settled = re.sub(r"\s", lambda m: quote(m.group(0)), settled.split("#", 1)[0])
+        settled = re.sub(r"\Ahttps?(?=://)", lambda m: m.group(0).lower(), settled, flags=re.I)
+        shown = "".join(p.text if isinstance(p, model.Lit) else f"<<{p.name}>>" for p in model.parts(settled))
+        front = re.match(r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*", shown).group(0)
+        unset = VAR_RE.search(front)  # kept as written: the platform would call "https://{{idp}}/token"
+        if unset is None and _HTTP_URL.match(shown):
+            self._settle(value, secret)  # now its placeholders are registered
+            return settled
+        if not shown:
+            why = "is empty"
+        elif unset is not None:
+            why = (f"comes from variable {{{{{unset.group(1)[:40]}}}}}, which has no value: give it one in the "
+                   "collection, an environment (--environment) or --var")
+        elif shown.startswith("<<"):
+            why = "starts with a secret variable: write its scheme and host as text"
+        elif not re.match(r"https?://", shown):
+            why = "is not an absolute http:// or https:// URL"
+        elif "@" in front:
+            why = "holds user info (user:password@), which the connector cannot keep"
+        else:
+            why = "is not a valid http(s) URL"
+        field_name = "accessTokenUrl" if key == "token_url" else "authUrl"
+        span = req.auth.span if req.auth is not None and req.auth.span is not None else req.span
+        where = f"{self._where(req)}: oauth2{self._auth_where.get(id(req), '')}"
+        raise _Skip(Diagnostic("oauth2-bad-url", "error", f"{where}: the {field_name} {why}: request skipped", span))
 
     def _check_encoding(self, req: Request, name: str) -> None:
         """Postman encodes a variable's value where it lands (URL, form, GraphQL JSON string);
@@ -422,6 +471,35 @@ class PostmanLoader(RequestParts):
     def _where(self, req: Request) -> str:
         return self._req_where.get(id(req), "request")
 
+
+def _safe_names(requests: list[Request]) -> dict[str, str]:
+    """Variables whose names the emitter cannot carry in a token (it splits values on ``/ ? & =
+    ;`` and quotes: ``{{x&y}}``, ``{{?}}``) → distinct plain names, each its input argument's
+    name (``naming.arg_name``, suffixed when two would meet: ``{{?}}`` and ``{{#}}`` are two
+    arguments, ``arg`` and ``arg_2``)."""
+    names: dict[str, None] = {}
+    for req in requests:
+        values = [req.url, *(v for _, v in req.headers)]
+        if req.body is not None:
+            values += [req.body.text or ""] + [p.value or "" for p in req.body.form or []]
+        if req.auth is not None:
+            values += [req.auth.username, req.auth.password, req.auth.token, *req.auth.oauth2.values()]
+        for value in values:
+            if value and model.MARK_OPEN in value:
+                names.update((t.name, None) for t in model.tokens(value) if t.kind == model.TEMPLATE)
+    taken = {naming.arg_name(n) for n in names if _PLAIN_NAME.match(n)}
+    out: dict[str, str] = {}
+    for name in names:
+        if _PLAIN_NAME.match(name):
+            continue
+        base = safe = naming.arg_name(name)
+        n = 1
+        while safe in taken:
+            n += 1
+            safe = f"{base[:naming.MAX_NAME - 1 - len(str(n))]}_{n}"
+        taken.add(safe)
+        out[name] = safe
+    return out
 
 
 # --- the public API ---------------------------------------------------------------------------
@@ -464,8 +542,37 @@ def convert_collection(text: str, source: str, *, environment: str | None = None
     register_placeholders(loader, em)
     em.diagnostics.extend(loader.diagnostics)
     for req in requests:
+        before = len(em.connectors)
         try:
             em.add(req)
         except ConverterError as exc:
             em.diagnostics.append(exc.diagnostic())
+        for doc in em.connectors[before:]:
+            _fill_required_secrets(doc, em, req)
     return em.result()
+
+
+def _fill_required_secrets(doc: dict, em: Emitter, req: Request) -> None:
+    """An oauth2 grant whose required credential is empty in the collection (shared collections
+    often leave the client secret out): the connector gets the placeholder a literal would have
+    had, ``<<CONNECTOR_ROLE>>`` (reported as "(empty)"), and one warning says so.  The emitter
+    leaves empty settings out, which the schema refuses."""
+    settings = doc.get("oauth2")
+    if doc.get("auth_config") != "oauth2" or not isinstance(settings, dict):
+        return
+    grant = settings.get("grant_type")
+    missing = [f for f in REQUIRED_SECRETS.get(grant, ()) if not settings.get(f)]
+    if not missing:
+        return
+    names = []
+    for field_name in missing:
+        token = em.ph.literal("", f"{doc['name'].upper()}_{_OAUTH2_SECRETS[field_name]}", f"oauth2 {field_name}")
+        names.append(model.sole_token(token).name)
+        settings[field_name] = f"<<{names[-1]}>>"
+    doc["oauth2"] = {k: settings[k] for k in _OAUTH2_ORDER if k in settings}
+    em.diagnostics.append(Diagnostic(
+        "oauth2-missing-secret", "warning",
+        f"connector {doc['name']}: the {SHOWN_GRANT[grant]} grant needs "
+        f"{' and '.join(POSTMAN_FIELD[f] for f in missing)}, empty in the collection: "
+        f"fill in {', '.join(f'<<{n}>>' for n in names)}",
+        req.auth.span if req.auth is not None and req.auth.span is not None else req.span))

@@ -12,14 +12,17 @@ and what each rule here mirrors:
   replaced by ``Bearer <token>``.  basic: always sent (``Basic base64(user:pass)``), even
   empty, replacing ``Authorization``.
 - apikey: ``in`` is ``query`` or (anything else) header.  Nothing is sent when both key
-  and value are empty.  In a header it replaces every header whose lodash ``lowerCase``
+  and value are empty.  A header key that is not an HTTP token makes Node refuse the
+  request (newman: "errored"): the request is skipped with an error.  In a header it replaces every header whose lodash ``lowerCase``
   name equals the key's (``X-Key``, ``x_key`` and ``xKey`` all match); in the query it
   replaces parameters of exactly that key and goes last.
 - oauth2: only a saved ``accessToken`` is ever sent: ``Authorization: <headerPrefix>
   <token>`` (prefix ``Bearer`` unless given, trimmed; none when empty) or
   ``?access_token=`` for ``addTokenTo: queryParams``; either way ``Authorization``
   headers and ``access_token`` parameters are removed first.  Grant settings
-  (``accessTokenUrl``, ``authUrl``, …) are only used by the app to fetch a token.
+  (``accessTokenUrl``, ``authUrl``, …) are only used by the app to fetch a token; the
+  connector needs them (a grant without its token URL, or authorization code without its
+  authorization URL, is skipped with an error).
 """
 from __future__ import annotations
 
@@ -63,7 +66,22 @@ _GRANT_FIELDS = {
     "jwt_bearer": (),
 }
 
+# Credentials each grant cannot do without (the schema's oauth2 rules): when the collection
+# leaves one empty (shared collections often do) the connector still gets its placeholder.
+REQUIRED_SECRETS = {
+    "client_credentials": ("client_id", "client_secret"),
+    "password": ("username", "password"),
+    "authorization_code": (),
+    "refresh_token": ("refresh_token",),
+    "jwt_bearer": (),
+}
+POSTMAN_FIELD = {"client_id": "clientId", "client_secret": "clientSecret", "username": "username",
+                 "password": "password", "refresh_token": "refreshToken"}
+SHOWN_GRANT = {"client_credentials": "client credentials", "password": "password",
+               "authorization_code": "authorization code", "refresh_token": "refresh token", "jwt_bearer": "JWT bearer"}
+
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,24}\Z")
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # an RFC 9110 token (Node checks the same)
 _LODASH_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
@@ -177,7 +195,9 @@ def plan_auth(block: dict, where: str, span: Span | None, tok: Callable[[str], s
 
 
 def _apikey(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthPlan:
-    key = literal(text(p.get("key")))
+    raw_key = p.get("key")
+    # A list or object key reaches the wire as an empty name (newman: "?=value"), never as its JSON text.
+    key = "" if isinstance(raw_key, (list, dict)) else literal(text(raw_key))
     value = p.get("value")
     if not key:
         plan = AuthPlan(none=True)
@@ -186,6 +206,12 @@ def _apikey(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthP
                                                f"api key auth{where} without a key name sends nothing", span))
         return plan
     in_query = p.get("in") == "query"
+    if not in_query and not HEADER_NAME.match(key):
+        # Node refuses such a header name: newman reports the request as errored and sends nothing.
+        why = "comes from a variable that has no value" if "{{" in key else "is not a valid HTTP header name"
+        return AuthPlan(error=Diagnostic(
+            "bad-auth", "error", f"api key auth{where}: the key (header name) {why}, so Postman cannot send "
+                                 "the request: request skipped", span))
     auth = Auth("apikey", key=key, location="query" if in_query else "header", token=tok(text(value)), span=span)
     if in_query:
         return AuthPlan(auth)
@@ -212,6 +238,13 @@ def _oauth2(p: dict, where: str, span: Span | None, tok, literal, text) -> AuthP
                                     f"oauth2{where}: {what}: request skipped (use client credentials, password, "
                                     "authorization code or refresh token)", span)
             return plan
+        # The connector's oauth2 cannot do without its URLs (FORMAT.md; the schema requires them).
+        missing = "accessTokenUrl" if not token_url else \
+            "authUrl" if grant == "authorization_code" and not auth_url else None
+        if missing is not None:
+            return AuthPlan(error=Diagnostic(
+                "oauth2-incomplete", "error", f"oauth2{where}: the {SHOWN_GRANT[grant]} grant has no {missing} "
+                                              "(the connector needs it): request skipped", span))
         settings = {"grant_type": grant, "token_url": token_url}
         if "authorization_url" in _GRANT_FIELDS[grant]:
             settings["authorization_url"] = auth_url

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ Path = tuple  # of str (object keys) and int (array indexes)
 _SAFE_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]{0,40}\Z")
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
+_INT = re.compile(r'"(?:[^"\\]|\\.)*"|([0-9]+)(?![0-9.eE])', re.S)
 _TOKEN = re.compile(r'[ \t\n\r]*(?:("(?:[^"\\]|\\.)*")|([\[{])|([\]}])|(,)|(:)|([^ \t\n\r,:\[\]{}"]+))', re.S)
 _BAD_TEXT = re.compile(f"[{model.MARK_OPEN}{model.MARK_CLOSE}\ud800-\udfff]")
 
@@ -92,6 +94,11 @@ class JsonDoc:
         except json.JSONDecodeError as exc:
             # exc.msg is generic ("Expecting ',' delimiter"): it never quotes the input.
             raise ConverterError("bad-json", f"$: not valid JSON ({exc.msg})", Span(exc.lineno, exc.colno, source)) from None
+        except ValueError:  # int() refuses integers longer than sys.get_int_max_str_digits()
+            limit = sys.get_int_max_str_digits()
+            m = next((m for m in _INT.finditer(text) if m.group(1) and len(m.group(1)) > limit), None)
+            raise self.error((), "an integer too long to read (thousands of digits)", "bad-json",
+                             offset=m.start(1) if m else None) from None
         except RecursionError:  # pragma: no cover - the depth check comes first
             raise self.error((), f"JSON nested deeper than {MAX_DEPTH} levels") from None
         self._check_strings(self.value, ())

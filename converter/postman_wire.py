@@ -4,7 +4,10 @@ The rules, each checked with newman 6.2 (postman-runtime 7.39, postman-collectio
 postman-url-encoder 3) on loopback:
 
 - an object URL is rebuilt from its parts when it has ``host`` or ``path`` (``Url#update``
-  ignores ``raw`` then; an object with only ``raw`` makes newman fail, we use ``raw``);
+  ignores ``raw`` then; an object with only ``raw`` makes newman fail, we use ``raw``), as
+  text: a ``?`` or ``#`` in a path segment or path string starts the query or fragment;
+- the URL text is split (fragment, host, path segments, query pairs) outside ``{{…}}``:
+  postman-url-encoder keeps ``{{a/b}}``, ``{{?}}``, ``{{#}}`` and ``{{x&y}}`` whole;
   disabled query entries are dropped; ``&`` and ``#`` in a query entry are encoded;
 - literal URL text is percent-encoded with the runtime's sets (path: controls, space
   ``"<>`#?{}``, non-ASCII; query: controls, space ``"#'<>``, non-ASCII; an existing
@@ -84,6 +87,33 @@ def percent_encode(text: str, extra: frozenset) -> str:
 def form_encode(text: str) -> str:
     """Node's ``querystring.escape`` plus RFC 3986 (``!'()*`` too): only ``A-Za-z0-9-_.~`` stay."""
     return quote(text, safe="")
+
+
+class Skip(Exception):
+    """The request cannot be converted: its error diagnostic says why (the walk goes on)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def blank_variables(text: str) -> str:
+    """``text`` with the inside of every ``{{…}}`` blanked, same length: delimiters found in it
+    are outside variables."""
+    if "{{" not in text:
+        return text
+    return VAR_RE.sub(lambda m: "{{" + "_" * (len(m.group(0)) - 4) + "}}", text)
+
+
+def split_outside(text: str, blank: str, sep: str) -> list[str]:
+    """``text.split(sep)`` at the places where ``blank`` (see :func:`blank_variables`) has ``sep``."""
+    out, pos = [], 0
+    while True:
+        i = blank.find(sep, pos)
+        if i < 0:
+            return out + [text[pos:]]
+        out.append(text[pos:i])
+        pos = i + len(sep)
 
 
 def _label(name: str) -> str:
@@ -245,7 +275,7 @@ class RequestParts:
     def _resolve_authority(self, text: str) -> str | None:
         """Substitute the variables of the scheme and host part (None: one has no value)."""
         for _ in range(MAX_PASSES + 1):
-            m = _SCHEME_AUTHORITY.match(text)
+            m = _SCHEME_AUTHORITY.match(blank_variables(text))
             v = VAR_RE.search(text, m.start(1), m.end(1))
             if v is None:
                 return text
@@ -260,14 +290,21 @@ class RequestParts:
         if resolved is None:
             raise skip("variable-host", "the URL's host comes from a variable that has no value: give it one in the "
                                         "collection, an environment (--environment) or --var")
-        text = resolved.split("#", 1)[0]
+        # Every split below is made on `blank` (same offsets, variables blanked): the runtime's
+        # URL parser keeps {{a/b}}, {{?}}, {{#}} and {{x&y}} whole (postman-url-encoder).
+        blank = blank_variables(resolved)
+        cut = blank.find("#")
+        text, blank = (resolved, blank) if cut < 0 else (resolved[:cut], blank[:cut])
         if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text):
-            text = "http://" + text
+            text, blank = "http://" + text, "http://" + blank
             diags.append(Diagnostic("no-scheme", "warning", f"{where}: the URL has no scheme: Postman uses http://", span))
-        scheme, rest = text.split("://", 1)
-        authority = re.match(r"[^/?]*", rest).group(0)
-        rest = rest[len(authority):]
-        path, qmark, query = rest.partition("?")
+        start = text.index("://") + 3
+        scheme = text[:start - 3]
+        end = start + re.match(r"[^/?]*", blank[start:]).end()
+        authority = text[start:end]
+        q = blank.find("?", end)
+        path, qmark, query = (text[end:], "", "") if q < 0 else (text[end:q], "?", text[q + 1:])
+        bpath, bquery = (blank[end:], "") if q < 0 else (blank[end:q], blank[q + 1:])
         if not authority or authority.startswith(("@", ":")):
             raise skip("bad-url", "the URL has no host")
         self._note_credential(authority.rpartition("@")[0])
@@ -278,7 +315,7 @@ class RequestParts:
         examples: dict[str, str] = {}
         no_value: set[str] = set()
         segments = []
-        for seg in path.split("/"):
+        for seg in split_outside(path, bpath, "/"):
             key = seg[1:].split(".", 1)[0]
             if seg.startswith(":") and key and "{" not in key and "}" not in key:
                 # A path variable (Url#getPath): the name runs to the first ".", the rest stays.
@@ -304,7 +341,7 @@ class RequestParts:
         self._mark(path_out, "path")
         query_out = ""
         if qmark:
-            params = query.split("&")
+            params = split_outside(query, bquery, "&")
             for p in params:
                 key, eq, value = p.partition("=")
                 if eq and is_credential_param(key):
@@ -426,6 +463,11 @@ class RequestParts:
         parts: list[FormPart] = []
         for e in entries:
             key = self.resolve_text(js_string(e.get("key")))
+            if not key and (e.get("type") != "file" or e.get("src")):
+                # newman sends it as name=""; the platform's form_data keys cannot be empty (curl: -F =v)
+                raise Skip(Diagnostic("bad-form", "error", f"{where}: a form-data part has an empty name (Postman "
+                                                           "sends name=\"\"), which the platform cannot express: "
+                                                           "request skipped", span))
             ctype = e.get("contentType") if isinstance(e.get("contentType"), str) and e.get("contentType") else None
             if e.get("type") == "file":
                 srcs = e.get("src") if isinstance(e.get("src"), list) else [e.get("src")]

@@ -1026,7 +1026,7 @@ def test_postman_bad_documents_are_converter_errors(text: str, code: str | None)
     assert code is None or info.value.code == code
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman collection with an integer of 4301+ digits raises ValueError")
+@pytest.mark.regression(reason="FIXED: a Postman collection with an integer of 4301+ digits raises ValueError")
 def test_postman_huge_integer_is_a_converter_error() -> None:
     from converter.errors import ConverterError
 
@@ -1213,7 +1213,7 @@ def test_header_name_not_a_token_is_an_input_error(name: str) -> None:
         assert CODE_RE.search(err)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman apikey auth whose key is not an HTTP token ('X Api Key', '', "
+@pytest.mark.regression(reason="FIXED: a Postman apikey auth whose key is not an HTTP token ('X Api Key', '', "
                                        "[], 'a:b') yields a connector that fails its schema")
 @pytest.mark.parametrize("key", ["X Api Key", " ", "a:b", "\u00e9", [], {}])
 def test_postman_apikey_name_not_a_token(key) -> None:
@@ -1233,7 +1233,7 @@ def test_credential_mixing_variables_and_text(option: str) -> None:
     assert status in (0, 3), err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman oauth2 auth without clientSecret / authUrl yields a connector "
+@pytest.mark.regression(reason="FIXED: a Postman oauth2 auth without clientSecret / authUrl yields a connector "
                                        "that fails its schema (exit 5 once the CLI reads collections)")
 @pytest.mark.parametrize("grant", ["authorization_code", "client_credentials"])
 def test_postman_incomplete_oauth2(grant: str) -> None:
@@ -1245,7 +1245,7 @@ def test_postman_incomplete_oauth2(grant: str) -> None:
     assert not result.actions or validate_bundle(result.bundle()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman oauth2 token URL that is a variable or relative "
+@pytest.mark.regression(reason="FIXED: a Postman oauth2 token URL that is a variable or relative "
                                        "({{tokenUrl}}, /oauth/token) yields a connector that fails its schema")
 @pytest.mark.parametrize("token_url", ["{{tokenUrl}}", "/oauth/token"])
 def test_postman_oauth2_token_url_not_absolute(token_url: str) -> None:
@@ -1257,7 +1257,7 @@ def test_postman_oauth2_token_url_not_absolute(token_url: str) -> None:
     assert not result.actions or validate_bundle(result.bundle()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman variable whose name holds '&' ({{&}}) in a query is split "
+@pytest.mark.regression(reason="FIXED: a Postman variable whose name holds '&' ({{&}}) in a query is split "
                                        "inside its token: the private-use token marks reach the output")
 def test_postman_variable_name_with_ampersand() -> None:
     _, dumped, diags = _postman_outputs(_collection([{"name": "a", "request": {"method": "GET",
