@@ -24,7 +24,8 @@ both; nobody types ``%%`` there).  Undefined-looking pairs keep their ``%`` and 
 resumes at the second ``%`` (cmd's command-line behaviour), so ``%20b%20`` stays text; a
 name must be an identifier and not two hex digits, so ``%E2%82%AC`` is not a variable.
 A quote still open when curl.exe's parser reaches the end is an error (the runtime would
-silently take the rest), because it is always a paste accident.
+silently take the rest), because it is always a paste accident; so is a curl argument
+that opens with a bare ``'`` (bash quoting: cmd would pass the quote on), refused too.
 
 PowerShell — words are the *string values* PowerShell binds, i.e. what curl.exe gets
 with ``$PSNativeCommandArgumentPassing`` = ``Standard``/``Windows`` (the default since
@@ -52,7 +53,8 @@ import bisect
 import re
 
 from . import model
-from .dialect import may_be_windows
+from .dialect import CMD_PROMPT as _CMD_PROMPT
+from .dialect import detect_shell  # re-exported: detection lives with may_be_windows
 from .errors import ConverterError, Span
 from .model import Command, Word
 
@@ -259,13 +261,17 @@ def _crt_literal(text: str) -> str:
     return _CRT_PAIRS.sub(r"\\", text).replace('\\"', '"')
 
 
-def _split_line(src: _Source, line: _Line, program: bool) -> list[Word]:
+def _split_line(src: _Source, line: _Line, program: bool, starts: list[int] | None = None) -> list[Word]:
+    """The line's arguments; ``starts`` (if given) receives each one's source offset."""
     s = line.text()
     try:
         parts = _msvc_split(s, program)
     except _OpenQuote as exc:
         raise src.error("unbalanced-quote", "unterminated double quote", line.offset(exc.index)) from None
-    return [_word(src, v, line.offset(a), line.end_offset(b - 1)) for v, a, b in parts]
+    offsets = [line.offset(a) for _, a, _ in parts]
+    if starts is not None:
+        starts.extend(offsets)
+    return [_word(src, v, off, line.end_offset(b - 1)) for (v, _, b), off in zip(parts, offsets)]
 
 
 # --- cmd.exe ----------------------------------------------------------------
@@ -278,9 +284,6 @@ _CMD_CONT = re.compile(r"[ \t]*\r?(?:\n|\Z)")
 _CMD_IN = re.compile(r'["\n\r%]')
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}\Z")
-# A pasted prompt "C:\Users\me>" counts only when a curl command follows it: a line
-# such as 'C:\curl\curl.exe https://x > out.txt' must stay a redirection.
-_CMD_PROMPT = re.compile(r'[A-Za-z]:\\[^\n<>|"*?]*>(?=[ \t]*@?[ \t]*(?:curl|"[^"\n]*curl))', re.I)
 _CMD_REM = re.compile(r"(?:@[ \t]*)?(?:rem(?=[ \t\n]|\Z)|::)", re.I)
 
 
@@ -306,9 +309,13 @@ def parse_cmd(text: str, source: str = "<stdin>") -> list[Command]:
     def flush() -> None:
         nonlocal line, started
         if started:
-            words = _split_line(src, line, program=True)
+            starts: list[int] = []
+            words = _split_line(src, line, program=True, starts=starts)
             if words:
-                commands.append(_command(words))
+                command = _command(words)
+                if command.words[0].value == "curl":
+                    _refuse_single_quotes(src, starts[1:])
+                commands.append(command)
         line, started = _Line(), False
 
     while i < n:
@@ -363,6 +370,25 @@ def parse_cmd(text: str, source: str = "<stdin>") -> list[Command]:
             i = _cmd_redirect(t, i, line)
     flush()
     return commands
+
+
+def _refuse_single_quotes(src: _Source, starts: list[int]) -> None:
+    """A curl argument that opens with a bare ``'`` is bash or PowerShell text.
+
+    cmd.exe and curl.exe's runtime keep single quotes as text, so ``'https://u:p@h/x'``
+    reaches curl as a URL starting with a quote (curl rejects it: "bad/illegal format")
+    and ``-d 'a b'`` as the two arguments ``'a`` and ``b'``: never what the writer
+    meant, and a mangled URL would put its userinfo into the path.  (``^'`` and a
+    quote inside double quotes are deliberate and stay text.)
+    """
+    for off in starts:
+        if src.text.startswith("'", off):
+            raise src.error(
+                "cmd-single-quote",
+                "single quotes are not quotes in cmd.exe: curl.exe would receive them as text "
+                "(for bash or PowerShell text, use --shell bash or --shell powershell)",
+                off,
+            )
 
 
 def _caret(t: str, i: int, line: _Line) -> int:
@@ -730,92 +756,3 @@ def _needs_quotes(value: str) -> bool:
             return True
         after_backslash = c == "\\"
     return False
-
-
-# --- detection ----------------------------------------------------------------
-
-_DETECT_SINGLE = re.compile(r"'[^'\n]*'")
-_DETECT_PCT = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
-_DETECT_RULES = (  # (shell, weight, pattern): each pattern counts once
-    ("cmd", 3, re.compile(r"\^[ \t]*$", re.M)),
-    ("cmd", 3, re.compile(r'\^"')),
-    ("cmd", 2, re.compile(r"^[ \t]*@?(?:rem(?:[ \t]|$)|::)", re.M | re.I)),
-    ("cmd", 3, re.compile(r'^' + _CMD_PROMPT.pattern, re.M | re.I)),
-    ("cmd", 1, re.compile(r"\^[&|<>%^\\]")),
-    ("powershell", 3, re.compile(r"`[ \t]*$", re.M)),
-    ("powershell", 3, re.compile(r"\$\{?env:", re.I)),
-    ("powershell", 3, re.compile(r"@['\"][ \t]*$", re.M)),
-    ("powershell", 3, re.compile(r"^PS [^\n>]*>", re.M)),
-    ("powershell", 2, re.compile(r"(?:^|[ \t])--%(?:[ \t]|$)", re.M)),
-    ("powershell", 1, re.compile(r"`[0abefnrtv\"$`']")),
-    ("powershell", 1, re.compile(r"\bcurl\.exe\b", re.I)),  # Windows' own curl; with a cmd sign cmd still wins
-    ("powershell", 3, re.compile(r"<#")),
-    ("powershell", 2, re.compile(r"^[ \t]*(?:'[^'\n]*'|\"[^\"\n]*\")[ \t]*\|", re.M)),  # 'x' | curl.exe
-    ("cmd", 2, re.compile(r'[^ \t\n]"%"')),  # Firefox writes % as "%"
-    ("bash", 3, re.compile(r"\\[ \t]*$", re.M)),
-    ("bash", 2, re.compile(r"\$'|<<")),
-    # `cmd arg` in text that calls plain `curl` is bash's command substitution (refused
-    # later), not PowerShell escapes (PowerShell users type curl.exe)
-    ("bash", 2, re.compile(r"\A(?![\s\S]*\bcurl\.exe\b)[\s\S]*?`[a-z][\w.-]*(?: [^`\n]*)?`", re.I)),
-    ("bash", 1, re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_:])")),
-)
-_TIE_ORDER = ("bash", "powershell", "cmd")
-_DETECT_QUOTE = re.compile(r"""['"\\`\n]""")
-
-
-def _doubled_quotes(text: str) -> tuple[bool, bool]:
-    """Whether a single / double quoted string contains a doubled quote (``'it''s'``).
-
-    A regex cannot tell that apart from adjacent empty strings (-d '' -A ''), so this
-    follows the quote state; backslash and backtick escapes are skipped.
-    """
-    single = double = False
-    quote, i, n = "", 0, len(text)
-    while i < n:
-        m = _DETECT_QUOTE.search(text, i)
-        if not m:
-            break
-        i, c = m.start(), m.group()
-        if c == "\n":
-            quote = ""
-        elif c in "\\`":
-            i += 1 if quote == "'" else 2  # no escapes inside single quotes
-            continue
-        elif not quote:
-            quote = c
-        elif c == quote:
-            if text.startswith(c, i + 1):
-                single, double = single or c == "'", double or c == '"'
-                i += 2
-                continue
-            quote = ""
-        i += 1
-    return single, double
-
-
-def detect_shell(text: str) -> str:
-    """"bash" | "cmd" | "powershell", from signs each dialect leaves (never raises).
-
-    Line ends (`` ^ `` / `` ` `` / ``\\``), ``^"``, ``$env:``, here-strings and pasted
-    prompts are strong signs; ``%NAME%`` outside single quotes, ``rem`` lines and
-    backtick escapes are weaker.  Text with no sign, or a tie, is read as bash: the
-    plain subset (``curl.exe -H "A: b" URL``) parses the same in every dialect.
-    """
-    if not may_be_windows(text):  # the common case, decided in one scan
-        return "bash"
-    text = text.replace("\r\n", "\n")
-    score = dict.fromkeys(_TIE_ORDER, 0)
-    for shell, weight, pattern in _DETECT_RULES:
-        if pattern.search(text):
-            score[shell] += weight
-    unquoted = _DETECT_SINGLE.sub("''", text)
-    if any(not _HEX2.match(m.group(1)) for m in _DETECT_PCT.finditer(unquoted)):
-        score["cmd"] += 2
-    single, double = _doubled_quotes(text)
-    if single:  # 'it''s': PowerShell; bash would drop the quote
-        score["powershell"] += 2
-    if double:  # "say ""hi""": PowerShell and curl.exe's runtime agree, bash differs
-        score["powershell"] += 2
-        score["cmd"] += 2
-    best = max(score.values())
-    return next(s for s in _TIE_ORDER if score[s] == best) if best else "bash"

@@ -654,7 +654,7 @@ def test_other_commands_are_never_run(sid, text, tmp_path, no_exec) -> None:
     assert [a["path"] for a in bundle_of(out)["actions"]] == ["/x"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: unquoted backticks make auto-detection pick PowerShell: `date` silently "
+@pytest.mark.regression(reason="FIXED: unquoted backticks make auto-detection pick PowerShell: `date` silently "
                                        "becomes the body 'date' (bash would run it): exit 0, no diagnostic")
 @pytest.mark.parametrize("text", ["curl https://api.example.com/x -d `date`",
                                   "curl https://api.example.com/x -H X-Host:`hostname`"])
@@ -1173,7 +1173,7 @@ def test_secret_of_failed_command_absent_from_stderr(text: str) -> None:
     assert "Zk90000000000000" not in out + err and "Zk9azMoWLjloFU2Kt" not in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a single-quoted URL read as cmd.exe text (auto-detected from a '^') "
+@pytest.mark.regression(reason="FIXED: a single-quoted URL read as cmd.exe text (auto-detected from a '^') "
                                        "keeps its quote: the userinfo password lands in the action's path and name")
 @pytest.mark.parametrize("shell", ["auto", "cmd"])
 def test_cmd_misdetection_leaks_userinfo(shell: str) -> None:
