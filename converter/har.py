@@ -38,7 +38,8 @@ from urllib.parse import quote_plus
 from .errors import ConverterError, Diagnostic
 from .model import Body, FormPart, Request
 from .errors import Span
-from .postman_input import JsonDoc, _node_offsets, json_path
+from .json_offsets import JsonOffsets
+from .postman_input import JsonDoc, json_path
 
 __all__ = ["load_har", "convert_har", "is_har", "DROPPED_HEADERS"]
 
@@ -97,7 +98,7 @@ class _Positions:
         self.doc, self.text = doc, doc.text
         self.entries: list[tuple[int, int]] = []
         self.array: int | None = None
-        self._inner: dict[int, dict] = {}
+        self._inner: dict[int, JsonOffsets] = {}
         self._pos, self._line = 0, 1
         stack: list[str | None] = []  # the key of each open container (None in arrays)
         last_key: list[str | None] = [None]  # last string seen at each depth (an object's key)
@@ -137,8 +138,8 @@ class _Positions:
                 return self.at(start)
             inner = self._inner.get(path[2])
             if inner is None:
-                inner = self._inner[path[2]] = _node_offsets(self.text[start:end])
-            return self.at(start + inner.get(tuple(path[3:]), 0))
+                inner = self._inner[path[2]] = JsonOffsets(self.text[start:end])
+            return self.at(start + (inner.get(tuple(path[3:])) or 0))
         if path == ("log", "entries") and self.array is not None:
             return self.at(self.array)
         return self.doc.span(path)

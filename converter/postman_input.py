@@ -22,6 +22,7 @@ from typing import Any
 
 from . import model
 from .errors import ConverterError, Diagnostic, Span
+from .json_offsets import JsonOffsets
 
 MAX_DEPTH = 500
 
@@ -31,7 +32,6 @@ _SAFE_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]{0,40}\Z")
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
 _INT = re.compile(r'"(?:[^"\\]|\\.)*"|([0-9]+)(?![0-9.eE])', re.S)
-_TOKEN = re.compile(r'[ \t\n\r]*(?:("(?:[^"\\]|\\.)*")|([\[{])|([\]}])|(,)|(:)|([^ \t\n\r,:\[\]{}"]+))', re.S)
 _BAD_TEXT = re.compile(f"[{model.MARK_OPEN}{model.MARK_CLOSE}\ud800-\udfff]")
 
 
@@ -73,7 +73,7 @@ class JsonDoc:
         self.text = text
         self.source = source
         self.warnings: list[Diagnostic] = []
-        self._offsets: dict[Path, int] | None = None
+        self._offsets: JsonOffsets | None = None
         self._lines: list[int] | None = None
         self._check_depth()
         dups: list[tuple[dict, str]] = []
@@ -166,7 +166,7 @@ class JsonDoc:
     def span(self, path: Path) -> Span:
         """line:col of the node at ``path`` (line 0 when the path is not in the text)."""
         if self._offsets is None:
-            self._offsets = _node_offsets(self.text)
+            self._offsets = JsonOffsets(self.text)
         offset = self._offsets.get(tuple(path))
         if offset is None:
             return Span(0, 0, self.source)
@@ -175,53 +175,6 @@ class JsonDoc:
     def error(self, path: Path, message: str, code: str = "bad-collection", offset: int | None = None) -> ConverterError:
         span = self._span_at(offset) if offset is not None else self.span(path)
         return ConverterError(code, f"{json_path(path)}: {message}", span)
-
-
-def _node_offsets(text: str) -> dict[Path, int]:
-    """Start offset of every node, keyed by path.  Only called on valid JSON."""
-    out: dict[Path, int] = {}
-    path: list = []
-    kinds: list[str] = []  # "o" / "a" per open container
-    index: list[int] = []  # next index per open array
-    expect_key = False
-    pos, match = 0, _TOKEN.match
-
-    def value_end() -> None:
-        if kinds and kinds[-1] == "o":
-            path.pop()
-        elif kinds:
-            path.pop()
-            index[-1] += 1
-
-    while True:
-        m = match(text, pos)
-        if m is None:
-            return out
-        pos = m.end()
-        string, opening, closing, comma, _colon, literal = m.groups()
-        start = m.start(m.lastindex)
-        if string is not None and expect_key:
-            path.append(json.loads(string))
-            expect_key = False
-        elif string is not None or literal is not None or opening is not None:
-            if kinds and kinds[-1] == "a":
-                path.append(index[-1])
-            out[tuple(path)] = start
-            if opening is None:
-                value_end()
-            else:
-                kinds.append("o" if opening == "{" else "a")
-                if opening == "{":
-                    expect_key = True
-                else:
-                    index.append(0)
-        elif closing is not None:
-            expect_key = False
-            if kinds.pop() == "a":
-                index.pop()
-            value_end()
-        elif comma is not None and kinds and kinds[-1] == "o":
-            expect_key = True
 
 
 # --- format detection -------------------------------------------------------------
