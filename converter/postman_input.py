@@ -17,7 +17,9 @@ import bisect
 import json
 import re
 import sys
+from array import array
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from . import model
@@ -33,6 +35,10 @@ _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
 _INT = re.compile(r'"(?:[^"\\]|\\.)*"|([0-9]+)(?![0-9.eE])', re.S)
 _BAD_TEXT = re.compile(f"[{model.MARK_OPEN}{model.MARK_CLOSE}\ud800-\udfff]")
+_BAD_ESCAPE = re.compile(r"\\u(?:[eE]00[01]|[dD][89a-fA-F])")  # how JSON text can write one
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEPS = str.maketrans({"[": "\x01", "{": "\x01", "]": "\xff", "}": "\xff"})  # +1 / -1 as signed bytes
 
 
 def as_list(value: Any) -> list:
@@ -79,11 +85,13 @@ class JsonDoc:
         dups: list[tuple[dict, str]] = []
 
         def pairs(items):
-            out: dict = {}
-            for key, value in items:
-                if key in out:
-                    dups.append((out, key))
-                out[key] = value
+            out = dict(items)
+            if len(out) != len(items):  # a duplicate key: find which (rare, so slow is fine)
+                seen: set = set()
+                for key, _value in items:
+                    if key in seen:
+                        dups.append((out, key))
+                    seen.add(key)
             return out
 
         try:
@@ -101,13 +109,20 @@ class JsonDoc:
                              offset=m.start(1) if m else None) from None
         except RecursionError:  # pragma: no cover - the depth check comes first
             raise self.error((), f"JSON nested deeper than {MAX_DEPTH} levels") from None
-        self._check_strings(self.value, ())
+        if _BAD_TEXT.search(text) or _BAD_ESCAPE.search(text):  # else no string can hold one
+            self._check_strings(self.value, ())
         if dups:
             self._report_duplicates(dups)
 
     # --- checks -------------------------------------------------------------------
 
     def _check_depth(self) -> None:
+        # The nesting depth of the brackets outside strings, at C speed: strings and all but
+        # brackets removed, brackets as +1/-1 bytes, running sum.  Only a document that is
+        # too deep is scanned again, in Python, to say where.
+        skeleton = _NOT_BRACKET.sub("", _STRING.sub("", self.text)).translate(_BRACKET_STEPS).encode("latin-1")
+        if len(skeleton) <= MAX_DEPTH or max(accumulate(array("b", skeleton))) <= MAX_DEPTH:
+            return
         depth = 0
         for m in _BRACKETS.finditer(self.text):
             c = m.group(0)
