@@ -69,8 +69,17 @@ def mime_type(path: str) -> str:
     return MIME_TYPES.get(ext, "application/octet-stream")
 
 
+_NEEDS_ENCODING: dict[frozenset, re.Pattern] = {}
+
+
 def percent_encode(text: str, extra: frozenset) -> str:
     """postman-url-encoder's ``encode``: controls, non-ASCII and ``extra`` as %XX; ``%XX`` kept."""
+    needs = _NEEDS_ENCODING.get(extra)
+    if needs is None:
+        needs = _NEEDS_ENCODING[extra] = re.compile("[^\x20-\x7e]|[" + "".join(map(re.escape, sorted(extra))) + "]"
+                                                    if extra else "[^\x20-\x7e]")
+    if needs.search(text) is None:
+        return text  # the common case: nothing to encode (a lone "%" is kept unless in extra)
     data = text.encode("utf-8")
     out, i, n = [], 0, len(data)
     while i < n:

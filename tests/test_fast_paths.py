@@ -453,3 +453,33 @@ def test_secret_catalog_compiles_its_formats_on_demand():
     # the URL passes the prefilter, but only the one format whose needle (".") it holds is
     # searched; the token compiles the combined search of its candidates and its own format
     assert out.stdout.strip() == "(0, 0) (1, 0) (2, 1) [(4, 44, 'github_personal_access_token')]"
+
+
+# -- Postman percent-encoding: text with nothing to encode is returned as is -----------------
+
+from converter import postman_wire  # noqa: E402
+
+
+def _percent_encode_reference(text: str, extra: frozenset) -> str:
+    data = text.encode("utf-8")
+    out, i = [], 0
+    while i < len(data):
+        c = data[i]
+        if c == 0x25 and i + 2 < len(data) and all(chr(b) in "0123456789abcdefABCDEF" for b in data[i + 1:i + 3]):
+            out.append(data[i:i + 3].decode())
+            i += 3
+            continue
+        out.append(f"%{c:02X}" if c < 0x20 or c >= 0x7F or chr(c) in extra else chr(c))
+        i += 1
+    return "".join(out)
+
+
+_CHARSETS = [v for v in vars(postman_wire).values() if isinstance(v, frozenset) and all(isinstance(x, str) for x in v)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab%2F \"#<>?`{}|\\^[]'&=+-\u00e9\x7f\x01")), max_size=12),
+       st.sampled_from(_CHARSETS + [frozenset(), frozenset("%"), frozenset("]^-\\")]))
+def test_percent_encode_equals_the_byte_loop(text, extra):
+    assert len(_CHARSETS) >= 2
+    assert postman_wire.percent_encode(text, extra) == _percent_encode_reference(text, extra)
