@@ -47,13 +47,11 @@ def placeholder(name: str) -> str:
     return f"{MARK_OPEN}{PLACEHOLDER}{name}{MARK_CLOSE}"
 
 
-@dataclass(frozen=True)
-class Lit:
+class Lit(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Var:
+class Var(NamedTuple):
     """A non-literal part: ``kind`` is one of ``$``, ``{``, ``<``."""
 
     kind: str
@@ -100,9 +98,16 @@ def sole_token(value: str) -> Var | None:
 
 def map_literals(value: str, fn) -> str:
     """Apply ``fn`` to every literal run, leaving tokens untouched."""
-    out = []
-    for p in parts(value):
-        out.append(fn(p.text) if isinstance(p, Lit) else f"{MARK_OPEN}{p.kind}{p.name}{MARK_CLOSE}")
+    if MARK_OPEN not in value:
+        return fn(value) if value else ""
+    out, pos = [], 0
+    for m in _TOKEN_RE.finditer(value):
+        if m.start() > pos:
+            out.append(fn(value[pos:m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    if pos < len(value):
+        out.append(fn(value[pos:]))
     return "".join(out)
 
 
