@@ -23,7 +23,7 @@ from itertools import accumulate
 from typing import Any
 
 from . import model
-from .errors import ConverterError, Diagnostic, Span
+from .errors import ConverterError, Diagnostic, LazySpan, Span
 from .json_offsets import JsonOffsets
 
 MAX_DEPTH = 500
@@ -178,8 +178,12 @@ class JsonDoc:
         start = self._lines[line - 1] + 1 if line else 0
         return Span(line + 1, offset - start + 1, self.source, "", length)
 
-    def span(self, path: Path) -> Span:
-        """line:col of the node at ``path`` (line 0 when the path is not in the text)."""
+    def span(self, path: Path) -> LazySpan:
+        """line:col of the node at ``path`` (line 0 when the path is not in the text),
+        found when first read."""
+        return LazySpan(lambda: self._span_of(path))
+
+    def _span_of(self, path: Path) -> Span:
         if self._offsets is None:
             self._offsets = JsonOffsets(self.text)
         offset = self._offsets.get(tuple(path))

@@ -12,6 +12,7 @@ The YAML writer's equivalence tests are in test_yamlio.py.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -483,3 +484,38 @@ _CHARSETS = [v for v in vars(postman_wire).values() if isinstance(v, frozenset) 
 def test_percent_encode_equals_the_byte_loop(text, extra):
     assert len(_CHARSETS) >= 2
     assert postman_wire.percent_encode(text, extra) == _percent_encode_reference(text, extra)
+
+
+# -- Postman spans are worked out only for the requests that get a message -----------------
+
+from converter import errors  # noqa: E402
+
+
+def test_lazy_span_reads_and_compares_as_its_span():
+    calls = []
+    lazy = errors.LazySpan(lambda: calls.append(1) or errors.Span(3, 4, "c.json", "", 2))
+    assert calls == []
+    assert (lazy.line, lazy.col, lazy.location()) == (3, 4, "c.json:3:4")
+    assert lazy == errors.Span(3, 4, "c.json", "", 2) and hash(lazy) == hash(errors.Span(3, 4, "c.json", "", 2))
+    assert calls == [1]  # resolved once
+
+
+def test_clean_collection_resolves_no_span(monkeypatch):
+    from converter.postman import convert_collection
+
+    resolved = []
+    real = errors.LazySpan.resolve
+    monkeypatch.setattr(errors.LazySpan, "resolve", lambda self: resolved.append(1) or real(self))
+    items = [{"name": f"r{i}", "request": {"method": "GET", "url": f"https://api.example.com/v1/r{i}"}}
+             for i in range(50)]
+    text = json.dumps({"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/"
+                                                       "collection.json"}, "item": items})
+    result = convert_collection(text, "c.json")
+    assert len(result.actions) == 50 and not result.diagnostics
+    assert resolved == []
+    bad = json.loads(text)
+    bad["item"][7]["request"]["method"] = "TRACE"
+    result = convert_collection(json.dumps(bad, indent=1), "c.json")
+    assert [d.format(with_caret=False) for d in result.diagnostics if d.severity == "error"] == [
+        "c.json:56:3: error: $.item[7] ('r7'): method TRACE is not supported by the platform "
+        "(GET, POST, PUT, PATCH, DELETE) [unsupported-method]"]
