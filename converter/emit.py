@@ -25,8 +25,11 @@ from .secrets import Placeholders, is_secret_field
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?]*)(?P<path>[^?]*)(?:\?(?P<query>.*))?$", re.S)
 
 
-# registered names (ASCII or internationalised) and IP literals; no controls or spaces
-_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\x00-\x20\x7f/?#@\[\]\\<>\"`{}|^%]+)$")
+# registered names (ASCII or internationalised) and IP literals; no controls, no spaces
+# (Unicode ones too: NEL, U+2028, NBSP…), none of the URL's own delimiters
+_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s\x00-\x20\x7f-\x9f\ufeff/?#@\[\]\\<>\"`{}|^%]+)$")
+_JUNK = re.compile(r"[\x00-\x20\x7f]")
+_HOST_PORT_RE = re.compile(r"^(\[[^\]]*\]|[^:]*)(?::([0-9]*))?$")
 
 
 @dataclass
@@ -43,7 +46,36 @@ class Url:
         return f"{self.scheme}://{self.host}" + (f":{self.port}" if self.port else "")
 
 
+def remove_dot_segments(path: str) -> str:
+    """``/a/../b/./c`` → ``/b/c``, as curl does before it sends a request (RFC 3986
+    5.2.4; ``--path-as-is`` turns it off).  Only literal ``.`` and ``..`` segments count:
+    ``%2e%2e`` is sent as written; a trailing ``/..`` or ``/.`` leaves a trailing slash."""
+    if "/." not in path:
+        return path
+    segments = path.split("/")
+    if segments[0] or any(model.MARK_OPEN in seg and model.MARK_CLOSE not in seg for seg in segments):
+        return path  # not absolute, or a token holding a "/": leave it alone
+    out: list[str] = []
+    last = len(segments) - 1
+    for i, seg in enumerate(segments[1:], 1):
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+            continue
+        if i == last:
+            out.append("")
+    return "/" + "/".join(out)
+
+
 def split_url(url: str, req: Request) -> Url:
+    head = url.partition("?")[0]
+    if _JUNK.search(head if model.is_literal(head) else model.literal_text(head)):
+        # curl refuses a URL with a space or a control character (exit 3): nothing would
+        # be sent, so there is nothing to convert.  (The query is let through as written.)
+        raise ConverterError("bad-url", "the URL holds a space or a control character, which curl refuses "
+                             "(write a space as %20)", req.span)
     m = _URL_RE.match(url)
     if not m and url.startswith(model.MARK_OPEN):
         raise ConverterError("variable-host", "the URL's host comes from a variable: give the real one with --base-url https://host", req.span)
@@ -55,15 +87,26 @@ def split_url(url: str, req: Request) -> Url:
     authority = m["authority"]
     userinfo = None
     if "@" in authority:
-        userinfo, _, authority = authority.rpartition("@")
-    host, port = authority, None
-    hp = re.match(r"^(\[[^\]]*\]|[^:]*)(?::(\d*))?$", authority)
-    if hp:
-        host, port = hp.group(1), hp.group(2) or None
+        userinfo, _, authority = authority.partition("@")
+        if "@" in authority:  # curl splits at the first "@" and then refuses the host
+            raise ConverterError("bad-url", "an '@' in the URL's user name or password must be written %40", req.span)
+    hp = _HOST_PORT_RE.match(authority)
+    if hp is None and ":" not in authority.rpartition("]")[2]:
+        raise ConverterError("bad-url", "the URL's host is not a valid host name", req.span)
+    if hp is None:
+        # `https://bob:pa/ss@host/`: the password's "/", "?" or "#" ends the authority, and
+        # curl reads `pa` as the port and refuses it; so do we (its halves are secret)
+        hint = " (a '/', '?' or '#' in a password must be written %2F, %3F or %23)" if "@" in url else ""
+        raise ConverterError("bad-url", "the URL's port is not a number" + hint, req.span)
+    host, port = hp.group(1), hp.group(2) or None
     if not host or model.has_tokens(host):
         raise ConverterError("variable-host", "the URL's host comes from a variable: give the real one with --base-url https://host", req.span)
     if not _HOST_RE.match(host):
         raise ConverterError("bad-url", "the URL's host is not a valid host name", req.span)
+    if port is not None:
+        if int(port) > 65535:
+            raise ConverterError("bad-url", "the URL's port is out of range (0-65535)", req.span)
+        port = str(int(port))  # curl connects to port 443 for `:0443`
     default = {"http": "80", "https": "443"}[scheme]
     if port == default:
         port = None
@@ -74,7 +117,7 @@ def split_url(url: str, req: Request) -> Url:
                 continue
             key, eq, val = item.partition("=")
             query.append((key, val if eq else None))
-    return Url(scheme, userinfo, host.lower(), port, m["path"] or "/", query)
+    return Url(scheme, userinfo, host.lower(), port, remove_dot_segments(m["path"]) or "/", query)
 
 
 @dataclass
@@ -111,14 +154,14 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
         # `-u sk_live_…:` (Stripe style): the user name is an API key
         user_role = "API_KEY" if not password and model.is_literal(user) and find_secrets(user) else "USERNAME"
         return AuthFound("basic_auth", {
-            "username": ph.whole(user, f"{prefix}_{user_role}", where + " (username)"),
-            "password": ph.whole(password, f"{prefix}_PASSWORD", where + " (password)"),
+            "username": ph.single(user, f"{prefix}_{user_role}", where + " (username)"),
+            "password": ph.single(password, f"{prefix}_PASSWORD", where + " (password)"),
         })
 
     def api_key(key: str, pattern: str, secret: str, where: str) -> AuthFound:
         return AuthFound("api_key_auth", {
             "auth_type": "header_auth", "header_auth_key": key, "header_auth_value_pattern": pattern,
-            "api_key": ph.whole(secret, f"{prefix}_API_KEY", where),
+            "api_key": ph.single(secret, f"{prefix}_API_KEY", where),
         })
 
     a = req.auth
@@ -130,7 +173,7 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
         if a.kind == "apikey" and a.location == "query":
             found = AuthFound("api_key_auth", {
                 "auth_type": "param_auth", "param_auth_param_name": a.key,
-                "api_key": ph.whole(a.token, f"{prefix}_API_KEY", f"api key parameter {a.key}"),
+                "api_key": ph.single(a.token, f"{prefix}_API_KEY", f"api key parameter {a.key}"),
             })
             found.param = a.key
             return found
@@ -170,7 +213,7 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
         if value and model.is_literal(key) and is_secret_field(key, value):
             auth = AuthFound("api_key_auth", {
                 "auth_type": "param_auth", "param_auth_param_name": key,
-                "api_key": ph.whole(value, f"{prefix}_API_KEY", f"query {key}"),
+                "api_key": ph.single(value, f"{prefix}_API_KEY", f"query {key}"),
             })
             auth.param = key
             return auth
@@ -191,7 +234,7 @@ def _oauth2(settings: dict[str, str], prefix: str, ph: Placeholders) -> AuthFoun
         if not value:
             continue
         if key in _OAUTH2_SECRETS:
-            value = ph.whole(value, f"{prefix}_{_OAUTH2_SECRETS[key]}", f"oauth2 {key}")
+            value = ph.single(value, f"{prefix}_{_OAUTH2_SECRETS[key]}", f"oauth2 {key}")
         fields[key] = value
     return AuthFound("oauth2", fields)
 
@@ -230,15 +273,57 @@ def _is_form(headers: list[tuple[str, str]]) -> bool:
     return any(k.lower() == "content-type" and "x-www-form-urlencoded" in v.lower() for k, v in headers)
 
 
-@dataclass
 class Result:
-    connectors: list[dict]
-    actions: list[dict]
-    diagnostics: list[Diagnostic]
-    placeholders: Placeholders
+    """What a run produced.  Reading ``connectors``, ``actions`` or ``bundle()`` first
+    settles the emitter (see :meth:`Emitter.settle`), so a result is never stale."""
+
+    def __init__(self, emitter: "Emitter") -> None:
+        self._emitter = emitter
+
+    @property
+    def connectors(self) -> list[dict]:
+        self._emitter.settle()
+        return self._emitter.connectors
+
+    @property
+    def actions(self) -> list[dict]:
+        self._emitter.settle()
+        return self._emitter.actions
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._emitter.diagnostics
+
+    @property
+    def placeholders(self) -> Placeholders:
+        return self._emitter.ph
 
     def bundle(self) -> dict:
         return {"connectors": self.connectors, "actions": self.actions}
+
+
+def _values(doc: dict) -> str:
+    """The text an action writes out (every string value, its field names left out)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    return "\n".join(out)
+
+
+# action fields whose text is the request's own (names are made, not copied)
+_PATCHED = ("description", "path", "body", "body_file")
+_PATCHED_ITEMS = {"headers": ("value",), "query_params": ("key", "value"),
+                  "form_data": ("key", "value", "file", "filename"), "input_args": ("example_value",)}
 
 
 class Emitter:
@@ -256,16 +341,27 @@ class Emitter:
         self.actions: list[dict] = []
         self._seen: dict[str, dict] = {}
         self.diagnostics: list[Diagnostic] = []
+        self._settled = 0  # guarded secrets every action was checked against
 
     def add(self, req: Request) -> dict:
         url = split_url(self._with_base(req.url), req)
         base_name = self.connector_override or naming.connector_name(url.host)
+        combined = len(self.ph.combined)
         auth = detect_auth(req, url, base_name, self.ph)
+        for name, where in self.ph.combined[combined:]:
+            self.diagnostics.append(Diagnostic(
+                "combined-credential", "warning",
+                f"the credential of {where} mixes variables with text: <<{name}>> stands for all of it", req.span))
         key = (url.base_url, auth.signature())
         conn = self._conn_by_key.get(key)
         if conn is None:
             conn = self._new_connector(base_name, url, auth, req)
+        mark = self.ph.mark()
         action = self._action(req, url, auth, conn)
+        if self.ph.mark() > mark and self.ph.found_in(_values(action), mark):
+            # a secret found by its position late in the request (`_token=V`) sits in a
+            # part already written (`q=V`): now that it is known, the scans replace it
+            action = self._action(req, url, auth, conn)
         # the same request seen twice (docs repeat examples) is written once; the name is
         # handed out only after that check, so a duplicate consumes none
         same = repr([req.name] + [(k, v) for k, v in action.items() if k != "name"])
@@ -275,6 +371,45 @@ class Emitter:
         self._seen[same] = action
         self.actions.append(action)
         return action
+
+    def settle(self) -> None:
+        """Replace, in actions written earlier, the secrets that later requests revealed
+        (``?q=V`` in one command, ``-H 'X-Api-Key: V'`` in the next).  Checks only the
+        secrets found since the last call, with the index: linear in the output."""
+        mark = self.ph.mark()
+        if mark == self._settled:
+            return
+        since, self._settled = self._settled, mark
+        for action in self.actions:
+            found = self.ph.found_in(_values(action), since)
+            if found:
+                self._patch(action, sorted(found, key=lambda s: (-len(s), s)))
+
+    def _patch(self, action: dict, secrets: list[str]) -> None:
+        where = f"action {action['name']} (the secret of a later request)"
+        tokens = {s: self.ph.literal(s, "", where) for s in secrets}
+
+        def fix(text):
+            if not isinstance(text, str):
+                return text
+            for secret, token in tokens.items():
+                if secret in text:
+                    text = text.replace(secret, _render(token))
+            return text
+
+        for key in _PATCHED:
+            if key in action:
+                action[key] = fix(action[key])
+        for key, fields in _PATCHED_ITEMS.items():
+            for item in action.get(key, ()):
+                for f in fields:
+                    if f in item:
+                        item[f] = fix(item[f])
+        name = action["name"]
+        if any(s.lower() in name for s in secrets):
+            for secret in secrets:
+                name = name.replace(secret.lower(), "")
+            action["name"] = self._action_names.take(naming.fit(name, "action"))
 
     def _with_base(self, url: str) -> str:
         """``--base-url`` stands in for a host written as a variable (``https://${yourOktaDomain}/…``)."""
@@ -435,4 +570,4 @@ class Emitter:
         return ";".join(out)
 
     def result(self) -> Result:
-        return Result(self.connectors, self.actions, self.diagnostics, self.ph)
+        return Result(self)

@@ -17,8 +17,12 @@ _CREDENTIAL_CONTEXT = re.compile(
     r"(?i)((?:authorization|token|key|secret|passw(?:or)?d|auth|cookie|session|signature|credential)[\w-]*"
     r"[\"']?\s*[:=]\\?\s*[\"']?(?:(?:bearer|basic|token|bot|ssws|apikey|key|token\s+token=)\\?\s+)?)(?![$`{<])(?!(?:bearer|basic|token|bot|ssws|apikey|key)\\?\s+\S)([^\s\"',;&]+)"
 )
-_USER_OPTION = re.compile(r"((?:^|\s)[\"']?(?:-u|--user|--oauth2-bearer|-U|--proxy-user)[\"']?\s*[\"']?)([^\s\"']+)")
-_USERINFO = re.compile(r"(://)([^/@\s\"']+)(@)")
+# the value after any quoting the shells use: ' " $' (bash), ^" (cmd), ` (PowerShell)
+_USER_OPTION = re.compile(
+    r"((?:^|\s)[\"'^]*(?:-u|--user|--oauth2-bearer|-U|--proxy-user)[\"'^]*\s*[$\"'^`]*)([^\s\"'^`]+)")
+# up to the last "@" of the word: a password with a raw "/", "?", "#" or "@" (which curl
+# refuses) is masked whole too; a path holding an "@" is over-masked, which costs nothing
+_USERINFO = re.compile(r"(://)([^\s\"']+)(@)")
 _RANDOM = re.compile(r"[A-Za-z0-9_\-+=]{20,}")
 
 

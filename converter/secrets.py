@@ -10,6 +10,13 @@ Literal secrets are found by position (credential headers, params, JSON fields) 
 by format (:mod:`converter.secret_catalog`), wherever they hide.  The registry keeps
 one name per distinct secret, and remembers every literal it replaced so that the
 CLI can prove none of them reaches an output.
+
+What "the secret" is, when a literal is also ordinary text: a credential value is
+replaced wherever it stands *as a credential*, whatever it looks like (`-u
+admin:password` gives two placeholders).  Searching for it *elsewhere* (and the
+CLI's final leak guard) is limited to :func:`is_distinctive` secrets: a password
+that is the word ``password`` is not replaced in ``/v1/password/reset`` or in a
+``"password"`` JSON key, where it is the word and not the credential.
 """
 from __future__ import annotations
 
@@ -25,6 +32,81 @@ from .secret_catalog import find_secrets, is_credential_param, mask, placeholder
 # a user name like `admin` would match ordinary words.
 MIN_KNOWN_LENGTH = 8
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+# letters in words (`password`, `new_password`, `resetPassword`, `PASSWORD`)
+_WORDY = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)*")
+_WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CONSONANT_RUN = re.compile(r"[^aeiouy]{5}")
+
+
+def is_distinctive(secret: str) -> bool:
+    """Whether a literal secret is worth finding elsewhere in the output.
+
+    No for short ones and for ordinary words: letters only, every word (split on
+    ``-_. `` and camel case) 3-16 letters long with vowels in it, the way English
+    words are.  Anything with a digit or a symbol, a 1-2 letter part (``qzXkLmPw``),
+    or a consonant salad (``qzxklmpwrt``) is distinctive."""
+    if len(secret) < MIN_KNOWN_LENGTH:
+        return False
+    if not _WORDY.fullmatch(secret):
+        return True
+    for part in _WORD_PARTS.findall(secret):
+        low = part.lower()
+        if not 3 <= len(low) <= 16 or _CONSONANT_RUN.search(low):
+            return True
+        if sum(c in "aeiouy" for c in low) * 4 < len(low):
+            return True
+    return False
+
+
+# Below this many secrets a direct `in` per secret beats the gram index.
+_DIRECT = 16
+_GRAM = 4
+
+
+class SecretIndex:
+    """Which of many secrets occur in a text, in time linear in the text.
+
+    The text is probed only at every ``_GRAM``-th position.  An occurrence of a secret
+    that starts at position ``a`` covers the probes at offsets ``r, r + 4, …`` into the
+    secret, with ``r = -a mod 4``: so each secret is indexed under one gram per residue
+    ``r`` (the rarest of its class, to keep buckets small when secrets look alike, as
+    ``pw0000000042``, ``pw0000000043`` do), and a hit is confirmed at its exact place.
+    Secrets must be at least ``2 * _GRAM - 1`` characters long.  Without it, checking S
+    secrets against T characters of output costs S x T."""
+
+    def __init__(self, secrets=()) -> None:
+        self.secrets: list[str] = []
+        self._at: dict[str, int] = {}  # secret → its position in ``secrets``
+        self._grams: dict[str, list[tuple[str, int]]] = {}  # gram → (secret, offset)
+        self._counts: dict[str, int] = {}  # how many secrets hold each gram
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        if secret in self._at:
+            return
+        self._at[secret] = len(self.secrets)
+        self.secrets.append(secret)
+        counts, last = self._counts, len(secret) - _GRAM
+        for gram in {secret[i:i + _GRAM] for i in range(last + 1)}:
+            counts[gram] = counts.get(gram, 0) + 1
+        for r in range(_GRAM):
+            o = min(range(r, last + 1, _GRAM), key=lambda i: counts[secret[i:i + _GRAM]])
+            self._grams.setdefault(secret[o:o + _GRAM], []).append((secret, o))
+
+    def find(self, text: str, since: int = 0) -> list[str]:
+        """The secrets registered at position ``since`` or later that occur in ``text``
+        (in a deterministic order: by registration for few, by position for many)."""
+        if len(self.secrets) - since <= _DIRECT:
+            return [s for s in self.secrets[since:] if s in text]
+        grams, at, found = self._grams, self._at, {}
+        for p in range(0, len(text) - _GRAM + 1, _GRAM):
+            bucket = grams.get(text[p:p + _GRAM])
+            if bucket:
+                for secret, o in bucket:
+                    if p >= o and secret not in found and at[secret] >= since and text.startswith(secret, p - o):
+                        found[secret] = None
+        return list(found)
 
 
 # Field names that are credentials in some APIs and plain data in others (`key` is
@@ -61,21 +143,97 @@ class Placeholders:
     taken: set[str] = field(default_factory=set)
     created: list[Created] = field(default_factory=list)
     _reported: set[tuple[str, str]] = field(default_factory=set)
+    # the distinctive secrets of ``by_secret``, in order (others may add to ``by_secret``
+    # directly: ``_synced`` notices, and the index catches up)
+    _index: SecretIndex = field(default_factory=SecretIndex)
+    _synced: int = 0
+    _combined: dict[str, str] = field(default_factory=dict)  # encoded value → name
+    combined: list[tuple[str, str]] = field(default_factory=list)  # (name, where) per use
+    _next: dict[str, int] = field(default_factory=dict)
 
     def literal(self, secret: str, name: str, where: str) -> str:
         """The placeholder token for a literal secret (one name per distinct secret)."""
         name = placeholder_name(name)
         # an empty value (`-u key:`) has no identity to share: it takes its role's own name
-        known = self.by_secret.get(secret) if secret else name
-        if known is None:
-            known, n = name, 1
-            while known in self.taken:
-                n += 1
-                known = f"{name}_{n}"
-            self.by_secret[secret] = known
-            self.taken.add(known)
+        known = (self.by_secret.get(secret) or self._register(secret, name)) if secret else name
         self.taken.add(known)
         self._report(known, where, mask(secret) if secret else "(empty)")
+        return model.placeholder(known)
+
+    def _unique(self, name: str) -> str:
+        # the next suffix to try per base name: a run with 3,000 keys does not probe
+        # API_KEY, API_KEY_2, … 3,000 times over (names are never given back)
+        n = self._next.get(name, 1)
+        known = name if n == 1 else f"{name}_{n}"
+        while known in self.taken:
+            n += 1
+            known = f"{name}_{n}"
+        self._next[name] = n
+        self.taken.add(known)
+        return known
+
+    def _register(self, secret: str, name: str) -> str:
+        """A new literal secret gets a name of its own (not reported until used)."""
+        self.guarded()
+        known = self._unique(name)
+        self.by_secret[secret] = known
+        self._synced += 1
+        if is_distinctive(secret):
+            self._index.add(secret)
+        return known
+
+    def guarded(self) -> list[str]:
+        """The distinctive literal secrets of the run, in the order they were found:
+        what the scans look for elsewhere and what must never reach an output."""
+        if self._synced != len(self.by_secret):
+            for secret in self.by_secret:
+                if is_distinctive(secret):
+                    self._index.add(secret)
+            self._synced = len(self.by_secret)
+        return self._index.secrets
+
+    def mark(self) -> int:
+        """How many guarded secrets the run knows so far (see :meth:`found_in`)."""
+        return len(self.guarded())
+
+    def found_in(self, text: str, since: int = 0) -> list[str]:
+        """The guarded secrets (those found after ``mark() == since``) that ``text`` holds."""
+        self.guarded()
+        return self._index.find(text, since)
+
+    def single(self, value: str, name: str, where: str) -> str:
+        """A connector auth field (``api_key``, ``username``, ``password``…): exactly one
+        placeholder.  A value that mixes variables with text (``Bearer ${TOKEN}x``,
+        ``-u "$U:x$P"``) or holds several variables is the secret as a whole: one
+        placeholder stands for all of it, reported as its parts (``$TOKEN + ***``)."""
+        tok = model.sole_token(value)
+        if tok is None and model.has_tokens(value):
+            tok = model.sole_token(value.strip())
+        if tok is not None:
+            return model.placeholder(tok.name) if tok.kind == model.PLACEHOLDER else self.variable(tok, where)
+        if model.is_literal(value):
+            return self.literal(value, name, where)
+        known = self._combined.get(value)
+        shown = []
+        for p in model.parts(value):
+            if isinstance(p, model.Lit):
+                text = p.text.strip()
+                if text:
+                    shown.append(mask(text))
+                    # a long literal part is a secret of its own: found elsewhere, it is
+                    # replaced (`pre-`, `x` are affixes, not worth a name)
+                    if len(text) >= MIN_KNOWN_LENGTH and text not in self.by_secret:
+                        self._register(text, f"{placeholder_name(name)}_PART")
+            elif p.kind == model.SHELL_VAR:
+                shown.append(f"${p.name}")
+            elif p.kind == model.TEMPLATE:
+                shown.append("{{" + p.name + "}}")
+            else:
+                shown.append(f"<<{p.name}>>")
+        if known is None:
+            known = self._combined[value] = self._unique(placeholder_name(name))
+        self._report(known, where, " + ".join(shown))
+        self.combined.append((known, where))
         return model.placeholder(known)
 
     def variable(self, var: model.Var, where: str) -> str:
@@ -144,11 +302,16 @@ class Placeholders:
         if "%" in text:  # `hello%20ghp_…`: an escape right before a token must not hide it
             seen = {(a, b) for a, b, _ in hits}
             hits += [h for h in find_secrets(_PCT.sub("   ", text)) if (h[0], h[1]) not in seen]
-        known = [k for k in self.by_secret if len(k) >= MIN_KNOWN_LENGTH and k in text]
+        known = self.found_in(text) if self._index.secrets or self._synced != len(self.by_secret) else []
+        if hits:
+            # a token found by its context (`SSWS 00…`) is the same secret where it repeats
+            # without one, in this very value: it is not in ``by_secret`` until replaced
+            found = {text[a:b] for a, b, _ in hits if b - a >= MIN_KNOWN_LENGTH}
+            known += [s for s in found if s not in known and text.count(s) > 1]
         if not known:
             return hits
         taken = [(a, b) for a, b, _ in hits]
-        for secret in sorted(known, key=len, reverse=True):
+        for secret in sorted(known, key=lambda k: (-len(k), k)):
             start = text.find(secret)
             while start >= 0:
                 end = start + len(secret)

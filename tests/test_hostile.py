@@ -398,7 +398,7 @@ def test_huge_json_body_5mb() -> None:
     assert a["body"] == body
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: JSON bodies with many secret fields take quadratic time: 10,000 "
+@pytest.mark.regression(reason="FIXED: JSON bodies with many secret fields take quadratic time: 10,000 "
                                        "password fields (400 KB) take over a minute (8,000: 34 s)")
 def test_json_body_with_many_secret_fields_finishes() -> None:
     body = json.dumps({"items": [{"id": i, "password": f"pw{i:010d}"} for i in range(10_000)]})
@@ -456,7 +456,7 @@ def test_json_body_with_5000_digit_integer() -> None:
     assert "Zq8Lm2Np4Rs6Tv8Wx5Yz" not in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dot segments stay in the path; curl sends /etc/passwd (it removes /../ and /./)")
+@pytest.mark.regression(reason="FIXED: dot segments stay in the path; curl sends /etc/passwd (it removes /../ and /./)")
 def test_dot_segments_are_removed_like_curl() -> None:
     a = the_action(f"curl '{URL}/a/../../etc/./passwd/%2e%2e/x'")
     assert a["path"] == "/etc/passwd/%2e%2e/x"
@@ -804,8 +804,6 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYz8Lm2Np4Rs"
 OKTA = "00AQeyRW3eDIJ9587-JKb3NTfZ_gD66OUPlweablLt"
 BASIC = base64.b64encode(f"bob:{S}".encode()).decode()
 
-WORD_BUG = pytest.mark.xfail(strict=True, reason="BUG: a literal secret that is also ordinary text elsewhere "
-                                                 "(-u admin:password and a /password/ path, JSON key or host): exit 5")
 PCT_BUG = pytest.mark.regression(reason="FIXED: a known-format token right after a percent-escape "
                                                 "(%20ghp_…) is not found: it reaches the output")
 FORM_BUG = pytest.mark.regression(reason="FIXED: form-encoded text outside values (every key, a pair without "
@@ -854,18 +852,12 @@ SECRETS = [
     pytest.param("form_percent_before_token", f"curl {URL}/x -d 'msg=hi%20{GHP}'", [GHP], marks=PCT_BUG),
     pytest.param("path_percent_before_token", f"curl '{URL}/x/%2F{GHP}'", [GHP], marks=PCT_BUG),
     pytest.param("okta_token_repeated_in_value", f"curl {URL}/x -H 'X-Note: SSWS {OKTA} {OKTA}'", [OKTA],
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: a token found only by its context (SSWS …) and "
+                 marks=pytest.mark.regression(reason="FIXED: a token found only by its context (SSWS …) and "
                                                              "repeated in the same value: the repeat stays (exit 5)")),
     pytest.param("secret_param_after_same_value", f"curl -H 'Authorization: Bearer {S}' "
                  f"'{URL}/x?q=Zk9U8omfkoiceA&_token=Zk9U8omfkoiceA'", [S, "Zk9U8omfkoiceA"],
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: a secret query parameter whose value also sits "
+                 marks=pytest.mark.regression(reason="FIXED: a secret query parameter whose value also sits "
                                                              "in an earlier parameter: the earlier one stays (exit 5)")),
-    pytest.param("password_is_also_a_path_word", f"curl -u admin:password {URL}/v1/password/reset", ["admin:password"],
-                 marks=WORD_BUG),
-    pytest.param("password_is_also_a_json_key", f"curl -u admin:password {URL}/v1/x --json '{{\"password\": \"n\"}}'",
-                 ["admin:password"], marks=WORD_BUG),
-    pytest.param("password_is_also_a_host_label", f"curl -u admin:password {URL}/v1/x\ncurl https://password.example.com/y",
-                 ["admin:password"], marks=WORD_BUG),
     pytest.param("username_repeated_in_form_text", f"curl -u bJVORNIS_{S} {URL}/x -d 'bJVORNIS_{S}'", [S],
                  marks=FORM_BUG),
     pytest.param("json_without_content_type_known", f"curl {URL}/x -d '{{\"a\": \"{GHP}\"}}'", [GHP], marks=FORM_BUG),
@@ -936,6 +928,28 @@ def test_secret_absent_everywhere(sid: str, text: str, secrets: list[str], tmp_p
     for secret in secrets:
         for where, blob in (("stdout", out), ("stderr", err), ("stderr -o", err2), ("files", written)):
             assert not _leaks(secret, blob), f"{sid}: secret in {where}"
+
+
+# FIXED (was exit 5): a literal credential that is also ordinary text elsewhere.  "password"
+# is the credential only where -u gives it: the path word, JSON key and host stay as written.
+@pytest.mark.regression(reason="FIXED: a literal secret that is also ordinary text elsewhere "
+                               "(-u admin:password and a /password/ path, JSON key or host): exit 5")
+@pytest.mark.parametrize("text, where, kept", [
+    (f"curl -u admin:password {URL}/v1/password/reset", ("actions", 0, "path"), "/v1/password/reset"),
+    (f"curl -u admin:password {URL}/v1/x --json '{{\"password\": \"n\"}}'", ("actions", 0, "body"),
+     '{"password": "<<EXAMPLE_PASSWORD_2>>"}'),  # the key stays; its value is a secret field's
+    (f"curl -u admin:password {URL}/v1/x\ncurl https://password.example.com/y", ("connectors", 1, "base_url"),
+     "https://password.example.com"),
+])
+def test_common_word_credential_is_replaced_only_where_it_is_the_credential(text, where, kept) -> None:
+    status, out, err = convert(text)
+    assert status == 0, err
+    doc = bundle_of(out)
+    kind, index, key = where
+    assert doc[kind][index][key] == kept
+    auth = doc["connectors"][0]["basic_auth"]
+    assert (auth["username"], auth["password"]) == ("<<EXAMPLE_USERNAME>>", "<<EXAMPLE_PASSWORD>>")
+    assert "admin" not in out + err
 
 
 @pytest.mark.parametrize("sid, text, secrets, status", SECRETS_IN_ERRORS, ids=[s[0] for s in SECRETS_IN_ERRORS])
@@ -1182,7 +1196,7 @@ def test_cmd_misdetection_leaks_userinfo(shell: str) -> None:
     assert secret not in out + err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a password with an unencoded '/', '#' or '?' in URL userinfo is "
+@pytest.mark.regression(reason="FIXED: a password with an unencoded '/', '#' or '?' in URL userinfo is "
                                        "accepted (curl rejects the non-numeric port): its halves land in base_url/path")
 @pytest.mark.parametrize("sep", ["/", "#", "?"])
 def test_userinfo_password_with_delimiter_is_not_split_into_output(sep: str) -> None:
@@ -1190,7 +1204,7 @@ def test_userinfo_password_with_delimiter_is_not_split_into_output(sep: str) -> 
     assert "zk9azmow" not in out.lower() and "LjloFU2Kt" not in out + err
 
 
-HOST_WS_BUG = pytest.mark.xfail(strict=True, reason="BUG: Unicode whitespace in the host (U+2028, NEL) gives "
+HOST_WS_BUG = pytest.mark.regression(reason="FIXED: Unicode whitespace in the host (U+2028, NEL) gives "
                                                     "exit 5 (schema failure: a converter bug) instead of exit 3")
 
 
@@ -1223,7 +1237,7 @@ def test_postman_apikey_name_not_a_token(key) -> None:
     assert not result.actions or validate_bundle(result.bundle()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a credential mixing a shell variable with literal text or another "
+@pytest.mark.regression(reason="FIXED: a credential mixing a shell variable with literal text or another "
                                        "variable gives exit 5 (the api_key/username/password is not one placeholder)")
 @pytest.mark.parametrize("option", ['-H "Authorization: Bearer ${TOKEN}x"', '-H "Authorization: Bearer abc$TOKEN"',
                                     '-H "Authorization: Bearer $A$B"', '-H "X-Api-Key: pre-$KEY"',
@@ -1286,7 +1300,7 @@ def test_upload_file_name_with_hash(name: str) -> None:
     assert status in (0, 3), err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Postman url.path given as a string holding '?query' keeps a secret "
+@pytest.mark.regression(reason="FIXED: a Postman url.path given as a string holding '?query' keeps a secret "
                                        "that the query parameters replace (and drops/garbles the query)")
 def test_postman_path_string_with_query() -> None:
     url = {"protocol": "https", "host": ["api", "example", "com"], "path": "users/6b6b6b6b?atoken=6b6b6b6b&",
