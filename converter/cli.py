@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .errors import ConverterError, Diagnostic, ExitStatus, Span
 from .redact import redact
-from .secrets import MIN_KNOWN_LENGTH
+from .secrets import MIN_KNOWN_LENGTH, SecretIndex
 
 EXAMPLES = """
 \b
@@ -35,13 +35,24 @@ class _Out:
     """stderr writer that masks every line with the run's known secrets."""
 
     def __init__(self) -> None:
-        self.known: list[str] = []
+        self._index = SecretIndex()
+
+    @property
+    def known(self) -> list[str]:
+        return self._index.secrets
+
+    @known.setter
+    def known(self, secrets: list[str]) -> None:
+        # an index: a run with 10,000 secrets prints 10,000 report lines, and trying every
+        # secret on every line was quadratic
+        self._index = SecretIndex(secrets)
 
     def err(self, text: str, heuristics: bool = True) -> None:
+        present = self._index.find(text)
         if heuristics:
-            text = redact(text, self.known)
+            text = redact(text, present)
         else:  # text built from already-masked values: only the run's own secrets are checked
-            for secret in self.known:
+            for secret in sorted(present, key=len, reverse=True):
                 text = text.replace(secret, "***")
         click.echo(text, err=True)
 
