@@ -42,6 +42,7 @@ from typing import Any, Mapping
 from . import __version__
 from .errors import ConverterError, ExitStatus
 from .secret_catalog import mask
+from .emit import remove_dot_segments
 from .to_curl import _auth, _checked_method, _has_var, _header_word, _literal, _Renderer, _url
 
 __all__ = [
@@ -291,26 +292,6 @@ def _header(r: _Renderer, f: _Filler, word, where: str) -> tuple[str, str, str]:
     return key, value.strip(" \t"), shown.strip(" \t")
 
 
-def _remove_dot_segments(path: str) -> str:
-    """RFC 3986 5.2.4, as curl applies it to the path."""
-    out: list[str] = []
-    segments = path.split("/")
-    for i, seg in enumerate(segments):
-        last = i == len(segments) - 1
-        if seg == ".":
-            if last:
-                out.append("")
-        elif seg == "..":
-            if len(out) > 1:
-                out.pop()
-            if last:
-                out.append("")
-        else:
-            out.append(seg)
-    result = "/".join(out)
-    return result if result.startswith("/") else "/" + result
-
-
 def _encode_target(text: str) -> str:
     return "".join(c if "\x21" <= c <= "\x7e" else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
 
@@ -321,13 +302,13 @@ def _split_url(r: _Renderer, url: str, shown: str) -> tuple[str, str, str]:
     if not m or m.group(1).lower() not in ("http", "https") or not m.group(2):
         raise r.error("unsendable", "its URL is not an http(s) URL with a host")
     path, sep, query = m.group(3).partition("?")
-    target = _encode_target(_remove_dot_segments(path or "/") + (sep + query if query else ""))
+    target = _encode_target(remove_dot_segments(path or "/") + (sep + query if query else ""))
     # The masked URL as sent, minus the encoding (for reading).  Display only: a mask
     # holding '/' or '?' may split differently, which changes nothing that is sent.
     sm = _URL_RE.match(shown)
     if sm:
         spath, ssep, squery = sm.group(3).partition("?")
-        shown = f"{sm.group(1).lower()}://{sm.group(2)}{_remove_dot_segments(spath or '/')}{ssep if squery else ''}{squery}"
+        shown = f"{sm.group(1).lower()}://{sm.group(2)}{remove_dot_segments(spath or '/')}{ssep if squery else ''}{squery}"
     return f"{m.group(1).lower()}://{m.group(2)}", target, shown
 
 
