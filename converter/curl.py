@@ -40,7 +40,8 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 UNSUPPORTED_AUTH = {"digest", "ntlm", "ntlm-wb", "negotiate", "anyauth", "aws-sigv4", "delegation"}
 # Options that matter but are not request-shaping in a way we can map.
 NOT_MAPPED = {"next", "config", "variable", "proxy", "proxy-user", "cert", "key", "cacert", "unix-socket",
-              "abstract-unix-socket", "range", "continue-at", "time-cond", "crlf", "use-ascii"}
+              "abstract-unix-socket", "range", "continue-at", "time-cond", "crlf", "use-ascii",
+              "path-as-is"}  # the action path has its dot segments removed, as curl does by default
 
 
 # curl reads a variable's value in an option position as options: -sS$X may mean -sSv or -sSXDELETE

@@ -321,3 +321,12 @@ def test_curl_refuses_upload_with_data(options: str, echo_server, files_dir: Pat
     assert run.returncode == 2 and run.requests == []
     status, _, err = convert(command)
     assert status == 3 and "[method-conflict]" in err
+
+
+def test_path_as_is_is_reported_not_kept() -> None:
+    # curl --path-as-is would send /x/../y; the action path is /y (dot segments removed)
+    result = CliRunner().invoke(cli, ["convert", "-"], input="curl --path-as-is https://a.example.com/x/../y\n")
+    assert result.exit_code == 0
+    assert yaml.safe_load(result.stdout)["actions"][0]["path"] == "/y"
+    assert result.stderr == ("<stdin>:1:6: warning: --path-as-is changes the request but is not kept [option-ignored]\n"
+                             "  curl --path-as-is https://a.example.com/x/../y\n       ^^^^^^^^^^^^\n")
