@@ -39,23 +39,7 @@ class InvariantError(AssertionError):
 
 
 # Known bugs (see the xfail tests in tests/test_hostile.py): (name, exception type, message regex).
-KNOWN_BUGS: list[tuple[str, type, re.Pattern]] = [
-    ("whitespace-in-host", InvariantError, re.compile(r"\$\.connectors\[\d+\]\.base_url: does not match")),
-    ("header-name-not-token", InvariantError,
-     re.compile(r"\.(?:headers\[\d+\]\.key|header_auth_key): does not match")),
-    ("postman-huge-integer", ValueError, re.compile(r"Exceeds the limit \(\d+ digits\) for integer string")),
-    ("form-text-not-scanned", InvariantError,
-     re.compile(r"a replaced secret is still in the output \(in (?:body|key)\)")),
-    ("postman-oauth2-invalid", InvariantError, re.compile(r"\.oauth2(?:: missing required property|\.token_url: )")),
-    ("token-split-by-text", InvariantError, re.compile(r"a model token mark reached")),
-    ("empty-form-name", InvariantError, re.compile(r"form_data\[\d+\]\.key: must not be empty")),
-    ("secret-equals-other-text", InvariantError,
-     re.compile(r"a replaced secret is still in the output \(in (?:base_url|value|name)\)")),
-    ("upload-name-in-path", InvariantError, re.compile(r"\.path: does not match \^/")),
-    ("postman-path-string-query", InvariantError, re.compile(r"a replaced secret is still in the output \(in path\)")),
-    ("mixed-variable-credential", InvariantError, re.compile(r"\.(?:api_key|username|password|client_id|client_secret|"
-                                                             r"refresh_token|access_token): does not match \^<<")),
-]
+KNOWN_BUGS: list[tuple[str, type, re.Pattern]] = []  # none: every one found so far is fixed
 
 
 def classify(exc: BaseException) -> str | None:

@@ -13,8 +13,7 @@ must satisfy, whatever they hold:
 
 Secrets are of two kinds: random values in credential positions, and tokens of the
 known formats (built from ``converter.secret_catalog.TOKEN_FORMATS``) placed anywhere a
-value goes.  Positions with known, xfailed bugs (see ``tests/test_hostile.py``: form
-keys, JSON without a JSON Content-Type, deep JSON) are left out until they are fixed.
+value goes.
 """
 from __future__ import annotations
 
