@@ -220,21 +220,21 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
     return AuthFound("no_auth")
 
 
-_OAUTH2_SECRETS = {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET", "password": "PASSWORD",
-                   "refresh_token": "REFRESH_TOKEN", "username": "USERNAME"}
-_OAUTH2_ORDER = ("grant_type", "token_url", "authorization_url", "client_id", "client_secret", "scope", "username",
-                 "password", "refresh_token", "client_authentication")
+OAUTH2_SECRETS = {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET", "password": "PASSWORD",
+                  "refresh_token": "REFRESH_TOKEN", "username": "USERNAME"}
+OAUTH2_ORDER = ("grant_type", "token_url", "authorization_url", "client_id", "client_secret", "scope", "username",
+                "password", "refresh_token", "client_authentication")
 
 
 def _oauth2(settings: dict[str, str], prefix: str, ph: Placeholders) -> AuthFound:
     """OAuth 2 grant settings → the connector's ``oauth2`` block (secret fields as placeholders)."""
     fields: dict[str, str] = {}
-    for key in _OAUTH2_ORDER:
+    for key in OAUTH2_ORDER:
         value = settings.get(key)
         if not value:
             continue
-        if key in _OAUTH2_SECRETS:
-            value = ph.single(value, f"{prefix}_{_OAUTH2_SECRETS[key]}", f"oauth2 {key}")
+        if key in OAUTH2_SECRETS:
+            value = ph.single(value, f"{prefix}_{OAUTH2_SECRETS[key]}", f"oauth2 {key}")
         fields[key] = value
     return AuthFound("oauth2", fields)
 

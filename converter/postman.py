@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import model, naming
-from .emit import _OAUTH2_ORDER, _OAUTH2_SECRETS, Emitter, Result
+from .emit import OAUTH2_ORDER, OAUTH2_SECRETS, Emitter, Result
 from .errors import ConverterError, Diagnostic
 from .model import Auth, Request
 from .postman_auth import (POSTMAN_FIELD, REQUIRED_SECRETS, SHOWN_GRANT, AuthPlan, effective_block, lodash_lower,
@@ -566,10 +566,10 @@ def _fill_required_secrets(doc: dict, em: Emitter, req: Request) -> None:
         return
     names = []
     for field_name in missing:
-        token = em.ph.literal("", f"{doc['name'].upper()}_{_OAUTH2_SECRETS[field_name]}", f"oauth2 {field_name}")
+        token = em.ph.literal("", f"{doc['name'].upper()}_{OAUTH2_SECRETS[field_name]}", f"oauth2 {field_name}")
         names.append(model.sole_token(token).name)
         settings[field_name] = f"<<{names[-1]}>>"
-    doc["oauth2"] = {k: settings[k] for k in _OAUTH2_ORDER if k in settings}
+    doc["oauth2"] = {k: settings[k] for k in OAUTH2_ORDER if k in settings}
     em.diagnostics.append(Diagnostic(
         "oauth2-missing-secret", "warning",
         f"connector {doc['name']}: the {SHOWN_GRANT[grant]} grant needs "
