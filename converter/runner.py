@@ -43,7 +43,7 @@ from . import __version__
 from .errors import ConverterError, ExitStatus
 from .secret_catalog import mask
 from .emit import remove_dot_segments
-from .to_curl import _auth, _checked_method, _has_var, _header_word, _literal, _Renderer, _url
+from .to_curl import Renderer, auth_parts, checked_method, has_var, header_word, url_word, word_text
 
 __all__ = [
     "FormPart", "PreparedRequest", "Response", "build_request", "send", "format_response",
@@ -275,7 +275,7 @@ def _split_header(word) -> tuple[list, list]:
     return word[:-1] + ([("lit", last[1][:-1])] if last[1][:-1] else []), []
 
 
-def _header(r: _Renderer, f: _Filler, word, where: str) -> tuple[str, str, str]:
+def _header(r: Renderer, f: _Filler, word, where: str) -> tuple[str, str, str]:
     key_w, value_w = _split_header(word)
     key, _ = f.fill(key_w)
     value, shown = f.fill(value_w)
@@ -296,7 +296,7 @@ def _encode_target(text: str) -> str:
     return "".join(c if "\x21" <= c <= "\x7e" else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
 
 
-def _split_url(r: _Renderer, url: str, shown: str) -> tuple[str, str, str]:
+def _split_url(r: Renderer, url: str, shown: str) -> tuple[str, str, str]:
     """(scheme://authority, target, shown URL) of a filled URL."""
     m = _URL_RE.match(url)
     if not m or m.group(1).lower() not in ("http", "https") or not m.group(2):
@@ -312,7 +312,7 @@ def _split_url(r: _Renderer, url: str, shown: str) -> tuple[str, str, str]:
     return f"{m.group(1).lower()}://{m.group(2)}", target, shown
 
 
-def _inside(base: Path, name: str, r: _Renderer, where: str) -> Path:
+def _inside(base: Path, name: str, r: Renderer, where: str) -> Path:
     """A file named by the definitions, only inside their directory (no absolute paths, no '..')."""
     p = Path(name)
     full = (base / p).resolve()
@@ -332,7 +332,7 @@ def _curl_type(name: str) -> str | None:
     return next((t for ext, t in _CURL_TYPES.items() if lower.endswith(ext)), None)
 
 
-def _form_parts(r: _Renderer, f: _Filler, base: Path) -> list[FormPart]:
+def _form_parts(r: Renderer, f: _Filler, base: Path) -> list[FormPart]:
     parts = []
     items = r.action.get("form_data")
     if not isinstance(items, list):
@@ -390,13 +390,13 @@ def build_request(connector: Mapping, action: Mapping, args: Mapping[str, str] |
     Unfilled placeholders do not raise here (a dry run shows them); they are listed in
     ``missing`` and :func:`send` refuses.  Files (``body_file``, form file parts) are
     read from ``base_dir`` (default: the working directory), never outside it."""
-    r = _Renderer(connector, action, args)
+    r = Renderer(connector, action, args)
     f = _Filler(env)
     base = Path(base_dir) if base_dir is not None else Path.cwd()
-    method, _bodies = _checked_method(r, action)
+    method, _bodies = checked_method(r, action)
 
-    auth_headers, auth_query, user, _comment = _auth(r)
-    url, shown_url = f.fill(_url(r, auth_query))
+    auth_headers, auth_query, user, _comment = auth_parts(r)
+    url, shown_url = f.fill(url_word(r, auth_query))
     origin, target, shown_url = _split_url(r, url, shown_url)
 
     headers: list[tuple[str, str, str]] = []  # (key, value, shown value)
@@ -407,7 +407,7 @@ def build_request(connector: Mapping, action: Mapping, args: Mapping[str, str] |
         derived.append(token)
         headers.append(("Authorization", f"Basic {token}", f"Basic base64({f.names(user)})"))
     own = [r.word(k, f"headers[{i}] key") for i, (k, _) in enumerate(r.pairs("headers"))]
-    own_names = {_literal(k).lower() for k in own if not _has_var(k)}
+    own_names = {word_text(k).lower() for k in own if not has_var(k)}
     if "user-agent" not in own_names:
         headers.append(("User-Agent", USER_AGENT, USER_AGENT))
     if "accept" not in own_names:
@@ -415,7 +415,7 @@ def build_request(connector: Mapping, action: Mapping, args: Mapping[str, str] |
     for word in auth_headers:
         headers.append(_header(r, f, word, "the connector's auth header"))
     for i, (key, value) in enumerate(r.pairs("headers")):
-        headers.append(_header(r, f, _header_word(r, key, value, f"headers[{i}]"), f"headers[{i}]"))
+        headers.append(_header(r, f, header_word(r, key, value, f"headers[{i}]"), f"headers[{i}]"))
 
     body = shown_body = body_source = parts = None
     if action.get("body") is not None:

@@ -35,10 +35,13 @@ import yaml
 from .errors import ConverterError
 
 __all__ = ["load_definitions", "render_action", "render_all"]
+# Shared with runner.py (which sends what the command would) and to_postman.py (which exports
+# it): Renderer, auth_parts, url_word, header_word, checked_method, word_text, has_var,
+# printf_pattern, scalar_text, TOKEN_RE; one reading of a definition for all three.
 
 _PLACEHOLDER_RE = r"<<([A-Z][A-Z0-9_]*)>>"
 _ARG_RE = r"\{\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}\}"
-_TOKEN_RE = re.compile(f"{_PLACEHOLDER_RE}|{_ARG_RE}")
+TOKEN_RE = re.compile(f"{_PLACEHOLDER_RE}|{_ARG_RE}")
 _PRINTF_RE = re.compile(r"%([%s])")
 _METHOD_RE = re.compile(r"[A-Z]+")
 # What curl's ISSPACE() accepts: it trims these around -F values and header values.
@@ -145,11 +148,11 @@ def _quote(word: Word) -> str:
     return "".join(out) or "''"
 
 
-def _literal(word: Word) -> str:
+def word_text(word: Word) -> str:
     return "".join(text for kind, text in word if kind == "lit")
 
 
-def _has_var(word: Word) -> bool:
+def has_var(word: Word) -> bool:
     return any(kind == "var" for kind, _ in word)
 
 
@@ -160,7 +163,7 @@ def _map_lit(word: Word, fn) -> Word:
 # --- rendering ---------------------------------------------------------------------------
 
 
-class _Renderer:
+class Renderer:
     """The state of one action's rendering: its name, args and example values."""
 
     def __init__(self, connector: Mapping, action: Mapping, args: Mapping[str, str] | None):
@@ -171,7 +174,7 @@ class _Renderer:
         self.examples: dict[str, str] = {}
         for item in action.get("input_args") or []:
             if isinstance(item, dict) and item.get("example_value") is not None and "name" in item:
-                self.examples[str(item["name"])] = _scalar(item["example_value"])
+                self.examples[str(item["name"])] = scalar_text(item["example_value"])
 
     def error(self, code: str, message: str) -> ConverterError:
         return ConverterError(code=code, message=f"action '{self.name}': {message}")
@@ -179,7 +182,7 @@ class _Renderer:
     def text(self, value: Any, where: str) -> str:
         if isinstance(value, (dict, list)) or value is None:
             raise self.error("bad-definitions", f"{where} must be a string")
-        return _scalar(value)
+        return scalar_text(value)
 
     def word(self, value: Any, where: str) -> Word:
         """Split a definition string into pieces, substituting input arguments."""
@@ -188,7 +191,7 @@ class _Renderer:
             raise self.error("unrenderable", f"{where} contains a NUL character, which bash cannot pass")
         out: Word = []
         pos = 0
-        for m in _TOKEN_RE.finditer(text):
+        for m in TOKEN_RE.finditer(text):
             out += _lit(text[pos : m.start()])
             if m.group(1):
                 out.append(("var", m.group(1)))
@@ -216,32 +219,32 @@ class _Renderer:
         return out
 
 
-def _scalar(value: Any) -> str:
+def scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else str(value)
 
 
-def _printf(pattern: str, key: str) -> str:
+def printf_pattern(pattern: str, key: str) -> str:
     # The value pattern is printf-style: %s is the key and %% a percent sign.
     return _PRINTF_RE.sub(lambda m: key if m.group(1) == "s" else "%", pattern)
 
 
-def _header_word(r: _Renderer, key: Any, value: Any, where: str) -> Word:
+def header_word(r: Renderer, key: Any, value: Any, where: str) -> Word:
     k = r.word(key, f"{where} key")
     v = r.word("" if value is None else value, f"{where} value")
-    key_text = _literal(k)
+    key_text = word_text(k)
     if not k or ":" in key_text or key_text.startswith("@"):
         raise r.error("unrenderable", f"{where} has a key curl cannot send")
-    if any(c in "\r\n" for c in _literal(k) + _literal(v)):
+    if any(c in "\r\n" for c in word_text(k) + word_text(v)):
         raise r.error("unrenderable", f"{where} contains a line break")
-    if not _has_var(v) and not _literal(v).strip(_CURL_SPACE):
+    if not has_var(v) and not word_text(v).strip(_CURL_SPACE):
         # `K:` (or `K:   `) tells curl to drop the header; `K;` sends it empty.
         return k + _lit(";")
     return k + _lit(": ") + v
 
 
-def _auth(r: _Renderer) -> tuple[list[Word], list[tuple[Word, Word | None]], Word | None, str | None]:
+def auth_parts(r: Renderer) -> tuple[list[Word], list[tuple[Word, Word | None]], Word | None, str | None]:
     """The connector's auth as (headers, query params, -u value, comment line)."""
     conn = r.connector
     kind = conn.get("auth_config") or "no_auth"
@@ -260,7 +263,7 @@ def _auth(r: _Renderer) -> tuple[list[Word], list[tuple[Word, Word | None]], Wor
             header = cfg.get("header_auth_key")
             if not header:
                 raise r.error("bad-definitions", "the connector's header_auth has no header_auth_key")
-            return [_header_word(r, header, _printf(pattern, key), "auth header")], [], None, None
+            return [header_word(r, header, printf_pattern(pattern, key), "auth header")], [], None, None
         raise r.error("bad-definitions", "the connector's api_key_auth has no known auth_type")
     if kind == "basic_auth":
         user = r.word(cfg.get("username", ""), "basic_auth.username")
@@ -271,16 +274,16 @@ def _auth(r: _Renderer) -> tuple[list[Word], list[tuple[Word, Word | None]], Wor
         if not (isinstance(token, str) and re.fullmatch(_PLACEHOLDER_RE, token)):
             prefix = re.sub(r"[^A-Z0-9]+", "_", str(conn.get("name", "")).upper()).strip("_")
             token = f"<<{prefix}_ACCESS_TOKEN>>" if prefix else "<<ACCESS_TOKEN>>"
-        header = _header_word(r, "Authorization", f"Bearer {token}", "oauth2 token")
+        header = header_word(r, "Authorization", f"Bearer {token}", "oauth2 token")
         url = cfg.get("token_url")
         # A comment is one line: control characters would end it early.
-        url_text = re.sub(r"[\x00-\x1f\x7f]", " ", _scalar(url)) if url else ""
+        url_text = re.sub(r"[\x00-\x1f\x7f]", " ", scalar_text(url)) if url else ""
         comment = f"# oauth2: fetch a token from {url_text} first" if url_text else "# oauth2: fetch a token first"
         return [header], [], None, comment
     raise r.error("unsupported-auth", f"auth_config '{kind}' cannot be rendered as curl options")
 
 
-def _url(r: _Renderer, auth_query: list[tuple[Word, Word | None]]) -> Word:
+def url_word(r: Renderer, auth_query: list[tuple[Word, Word | None]]) -> Word:
     base = r.connector.get("base_url")
     if not base:
         raise r.error("bad-definitions", "its connector has no base_url")
@@ -299,9 +302,9 @@ def _url(r: _Renderer, auth_query: list[tuple[Word, Word | None]]) -> Word:
     return _merge(word)
 
 
-def _form_file(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str, Word]:
+def _form_file(r: Renderer, name: Word, part: Mapping, where: str) -> tuple[str, Word]:
     path = r.word(part["file"], f"{where} file")
-    text = _literal(path)
+    text = word_text(path)
     if not path or any(c in ';,"\\' for c in text) or text != text.strip(_CURL_SPACE):
         # -F splits file names at ',' and ';' and trims spaces unless "quoted".
         path = _lit('"') + _map_lit(path, lambda s: s.replace("\\", "\\\\").replace('"', '\\"')) + _lit('"')
@@ -314,7 +317,7 @@ def _form_file(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str
     return "-F", word
 
 
-def _form_text(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str, Word]:
+def _form_text(r: Renderer, name: Word, part: Mapping, where: str) -> tuple[str, Word]:
     value = r.word("" if part.get("value") is None else part["value"], f"{where} value")
     if part.get("content_type") is not None or part.get("filename") is not None:
         # Only -F can set a text part's type; a "quoted" value keeps its text intact.
@@ -326,12 +329,12 @@ def _form_text(r: _Renderer, name: Word, part: Mapping, where: str) -> tuple[str
             fname = _map_lit(r.word(part["filename"], f"{where} filename"), lambda s: s.replace("\\", "\\\\").replace('"', '\\"'))
             word += _lit(';filename="') + fname + _lit('"')
         return "-F", word
-    if not _has_var(value) and _SAFE_FORM_VALUE_RE.match(_literal(value)):
+    if not has_var(value) and _SAFE_FORM_VALUE_RE.match(word_text(value)):
         return "-F", name + _lit("=") + value
     return "--form-string", name + _lit("=") + value
 
 
-def _form(r: _Renderer, parts: Any) -> list[str]:
+def _form(r: Renderer, parts: Any) -> list[str]:
     if not isinstance(parts, list):
         raise r.error("bad-definitions", "form_data must be a list")
     lines = []
@@ -340,7 +343,7 @@ def _form(r: _Renderer, parts: Any) -> list[str]:
         if not isinstance(part, dict) or part.get("key") is None:
             raise r.error("bad-definitions", f"{where} has no key")
         name = r.word(part["key"], f"{where} key")
-        if "=" in _literal(name):
+        if "=" in word_text(name):
             raise r.error("unrenderable", f"{where} has a key with '=', which curl's -F cannot send")
         if part.get("file") is not None:
             option, word = _form_file(r, name, part, where)
@@ -350,7 +353,7 @@ def _form(r: _Renderer, parts: Any) -> list[str]:
     return lines
 
 
-def _checked_method(r: _Renderer, action: dict) -> tuple[str, list[str]]:
+def checked_method(r: Renderer, action: dict) -> tuple[str, list[str]]:
     """The action's method (upper case) and its body field (one at most), both checked."""
     method = r.text(action.get("method") or "", "method").upper()
     if not _METHOD_RE.fullmatch(method):
@@ -363,13 +366,13 @@ def _checked_method(r: _Renderer, action: dict) -> tuple[str, list[str]]:
 
 def render_action(connector: dict, action: dict, args: dict[str, str]) -> str:
     """One curl command (bash) that sends the request the action describes."""
-    r = _Renderer(connector, action, args)
-    method, bodies = _checked_method(r, action)
+    r = Renderer(connector, action, args)
+    method, bodies = checked_method(r, action)
 
-    auth_headers, auth_query, user, comment = _auth(r)
-    url = _url(r, auth_query)
+    auth_headers, auth_query, user, comment = auth_parts(r)
+    url = url_word(r, auth_query)
     options: list[str] = []
-    if _has_var(url) or _GLOB_CHARS & set(_literal(url)):
+    if has_var(url) or _GLOB_CHARS & set(word_text(url)):
         options.append("-g")
     if method != ("POST" if bodies else "GET"):
         options.append(f"-X {method}")
@@ -378,9 +381,9 @@ def render_action(connector: dict, action: dict, args: dict[str, str]) -> str:
     headers = list(auth_headers)
     has_content_type = False
     for i, (key, value) in enumerate(r.pairs("headers")):
-        word = _header_word(r, key, value, f"headers[{i}]")
+        word = header_word(r, key, value, f"headers[{i}]")
         # curl looks for its own Content-Type by header name, case-insensitively.
-        has_content_type |= _literal(r.word(key, f"headers[{i}] key")).lower() == "content-type"
+        has_content_type |= word_text(r.word(key, f"headers[{i}] key")).lower() == "content-type"
         headers.append(word)
     options += [f"-H {_quote(h)}" for h in headers]
 
@@ -396,7 +399,7 @@ def render_action(connector: dict, action: dict, args: dict[str, str]) -> str:
         options += _form(r, action["form_data"])
 
     first = f"curl {_quote(url)}"
-    if _literal(url[:1]).startswith("-"):
+    if word_text(url[:1]).startswith("-"):
         first = f"curl --url {_quote(url)}"  # a word starting with '-' would be an option
     command = " \\\n  ".join([first] + options)
     return f"{comment}\n{command}" if comment else command

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConverterError, ExitStatus
-from .to_curl import _TOKEN_RE, _auth, _printf, _Renderer, _scalar
+from .to_curl import TOKEN_RE, Renderer, auth_parts, printf_pattern, scalar_text
 
 __all__ = ["to_postman", "collection_json", "write_collection", "SCHEMA_URL"]
 
@@ -68,7 +68,7 @@ class _Vars:
                 self.values.setdefault(name, "")
             return "{{" + name + "}}"
 
-        return _TOKEN_RE.sub(sub, _scalar(value))
+        return TOKEN_RE.sub(sub, scalar_text(value))
 
     def list(self) -> list[dict]:
         out = []
@@ -95,7 +95,7 @@ def _auth_block(conn: Mapping, v: _Vars) -> dict:
     if kind == "no_auth":
         return {"type": "noauth"}
     if kind == "api_key_auth":
-        key = _scalar(cfg.get("api_key", ""))
+        key = scalar_text(cfg.get("api_key", ""))
         if cfg.get("auth_type") == "param_auth":
             if not cfg.get("param_auth_param_name"):
                 raise bad("param_auth has no param_auth_param_name")
@@ -105,10 +105,10 @@ def _auth_block(conn: Mapping, v: _Vars) -> dict:
             header = cfg.get("header_auth_key")
             if not header:
                 raise bad("header_auth has no header_auth_key")
-            pattern = _scalar(cfg.get("header_auth_value_pattern") or "%s")
+            pattern = scalar_text(cfg.get("header_auth_value_pattern") or "%s")
             if str(header).lower() == "authorization" and pattern == "Bearer %s":
                 return {"type": "bearer", "bearer": _attrs(token=v.text(key))}
-            return {"type": "apikey", "apikey": _attrs(key=v.text(header), value=v.text(_printf(pattern, key)),
+            return {"type": "apikey", "apikey": _attrs(key=v.text(header), value=v.text(printf_pattern(pattern, key)),
                                                        **{"in": "header"})}
         raise bad("api_key_auth has no known auth_type")
     if kind == "basic_auth":
@@ -116,11 +116,11 @@ def _auth_block(conn: Mapping, v: _Vars) -> dict:
                                                  password=v.text(cfg.get("password", "")))}
     if kind == "oauth2":
         # The token to-curl sends; its placeholder name is to-curl's rule.
-        headers, _, _, _ = _auth(_Renderer(conn, {"name": name}, {}))
+        headers, _, _, _ = auth_parts(Renderer(conn, {"name": name}, {}))
         token = next(text for kind_, text in headers[0] if kind_ == "var")
         attrs = {"accessToken": v.text(f"<<{token}>>"), "tokenType": "Bearer", "addTokenTo": "header",
                  "headerPrefix": "Bearer"}
-        grant = _scalar(cfg.get("grant_type", ""))
+        grant = scalar_text(cfg.get("grant_type", ""))
         if grant in _GRANTS:
             attrs["grant_type"] = _GRANTS[grant]
         fields = {"token_url": "accessTokenUrl", "authorization_url": "authUrl", "client_id": "clientId",
@@ -135,7 +135,7 @@ def _auth_block(conn: Mapping, v: _Vars) -> dict:
     raise ConverterError("unsupported-auth", f"connector '{name}': auth_config '{kind}' has no Postman equivalent")
 
 
-def _url(r: _Renderer, v: _Vars, examples: Mapping[str, str]) -> dict:
+def url_word(r: Renderer, v: _Vars, examples: Mapping[str, str]) -> dict:
     base = v.text(r.connector.get("base_url") or "", examples)
     m = _URL_RE.fullmatch(base)
     if not m:
@@ -162,7 +162,7 @@ def _url(r: _Renderer, v: _Vars, examples: Mapping[str, str]) -> dict:
     return url
 
 
-def _body(r: _Renderer, v: _Vars, examples: Mapping[str, str], headers: list[dict]) -> dict | None:
+def _body(r: Renderer, v: _Vars, examples: Mapping[str, str], headers: list[dict]) -> dict | None:
     action = r.action
     ctype = next((h["value"] for h in headers if h["key"].lower() == "content-type"), None)
     if action.get("body") is not None:
@@ -190,7 +190,7 @@ def _body(r: _Renderer, v: _Vars, examples: Mapping[str, str], headers: list[dic
 
 
 def _request_item(conn: Mapping, action: Mapping, v: _Vars) -> dict:
-    r = _Renderer(conn, action, {})
+    r = Renderer(conn, action, {})
     examples = r.examples
     method = r.text(action.get("method") or "", "method").upper()
     headers = [{"key": v.text(k, examples), "value": "" if val is None else v.text(val, examples)}
@@ -202,7 +202,7 @@ def _request_item(conn: Mapping, action: Mapping, v: _Vars) -> dict:
     body = _body(r, v, examples, headers)
     if body is not None:
         request["body"] = body
-    request["url"] = _url(r, v, examples)
+    request["url"] = url_word(r, v, examples)
     if action.get("description"):
         request["description"] = str(action["description"])
     item: dict[str, Any] = {"name": r.name, "request": request}
