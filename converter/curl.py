@@ -401,6 +401,10 @@ class _Builder:
                        s.method.span)
         elif s.method is not None:
             method = s.method.value.upper()
+            if method != s.method.value and method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                # curl sends -X post as written, and methods are case-sensitive (RFC 9110 9.1)
+                self.warn("method-case", f"curl sends the method as written, not in upper case; the action uses {method}",
+                          s.method.span)
         if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
             shown = method if model.is_literal(method) and len(method) < 20 else "this method"
             self.error("unsupported-method", f"method {shown} is not supported by the platform (GET, POST, PUT, PATCH, DELETE)",

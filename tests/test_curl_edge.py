@@ -330,3 +330,11 @@ def test_path_as_is_is_reported_not_kept() -> None:
     assert yaml.safe_load(result.stdout)["actions"][0]["path"] == "/y"
     assert result.stderr == ("<stdin>:1:6: warning: --path-as-is changes the request but is not kept [option-ignored]\n"
                              "  curl --path-as-is https://a.example.com/x/../y\n       ^^^^^^^^^^^^\n")
+
+
+def test_lower_case_method_is_upper_cased_with_a_warning() -> None:
+    result = CliRunner().invoke(cli, ["convert", "-"], input="curl -X post https://a.example.com/y -d a=1\n")
+    assert result.exit_code == 0
+    assert yaml.safe_load(result.stdout)["actions"][0]["method"] == "POST"
+    assert result.stderr == ("<stdin>:1:9: warning: curl sends the method as written, not in upper case; the action uses "
+                             "POST [method-case]\n  curl -X post https://a.example.com/y -d a=1\n          ^^^^\n")
