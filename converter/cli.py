@@ -247,6 +247,7 @@ def _render_documents(result, per_file: bool) -> dict[str, str]:
 
     files: dict[str, str] = {}
     if per_file:
+        documents = [*result.connectors, *result.actions]
         for kind, docs, check in (("connectors", result.connectors, validate_connector),
                                   ("actions", result.actions, validate_action)):
             for doc in docs:
@@ -254,14 +255,14 @@ def _render_documents(result, per_file: bool) -> dict[str, str]:
                 files[f"{kind}/{doc['name']}.yaml"] = dump_yaml(doc)
     else:
         bundle = result.bundle()
+        documents = [bundle]
         _check(validate_bundle(bundle), "bundle")
         files["-"] = dump_yaml(bundle)
     # the distinctive secrets only: `-u admin:password` must not stop a `/password/reset` path
     # (see converter.secrets.is_distinctive); found with the index, linear in the output
-    for text in files.values():
-        if result.placeholders.found_in(text):
-            raise ConverterError("secret-leak", "a secret would reach the output: refusing to write (a converter bug)",
-                                 None, ExitStatus.INTERNAL)
+    if result.placeholders.found_in_documents(documents, list(files.values())):
+        raise ConverterError("secret-leak", "a secret would reach the output: refusing to write (a converter bug)",
+                             None, ExitStatus.INTERNAL)
     return files
 
 

@@ -201,6 +201,24 @@ class Placeholders:
         self.guarded()
         return self._index.find(text, since)
 
+    def found_in_documents(self, docs: list, dumped: list[str]) -> list[str]:
+        """The guarded secrets that a key or string value of ``docs`` holds.  ``dumped`` (the
+        documents' YAML) is searched first, in one pass; only a hit there is checked field by
+        field, since YAML around two values (``value: x``) can spell a secret none of them holds."""
+        if not any(self.found_in(text) for text in dumped):
+            return []
+        fields, stack = [], list(docs)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                fields.append(node)
+            elif isinstance(node, dict):
+                fields.extend(k for k in node if isinstance(k, str))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return self.found_in("\0".join(fields))  # no secret holds a NUL: none spans two fields
+
     def single(self, value: str, name: str, where: str) -> str:
         """A connector auth field (``api_key``, ``username``, ``password``…): exactly one
         placeholder.  A value that mixes variables with text (``Bearer ${TOKEN}x``,

@@ -71,7 +71,7 @@ def check_result(result) -> None:
         raise InvariantError("the YAML does not load back to the same data")
     if MARK_OPEN in text or MARK_CLOSE in text:
         raise InvariantError("a model token mark reached the output")
-    for secret in result.placeholders.found_in(text):  # the distinctive ones: "password" may be a path word
+    for secret in result.placeholders.found_in_documents([bundle], [text]):  # distinctive ones, field by field
         raise InvariantError(f"a replaced secret is still in the output (in {_field_of(bundle, secret)})")
 
 

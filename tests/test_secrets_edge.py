@@ -327,3 +327,14 @@ def test_redact_masks_user_option_values_in_any_quoting(line: str) -> None:
 
     shown = redact(line)
     assert "Zk9000000" not in shown and "0000000000" not in shown and "\u2026" in shown
+
+
+def test_secret_spelled_only_by_yaml_around_a_value_is_not_a_leak() -> None:
+    # the password " application/json" (leading blank) is in no field; "value: application/json"
+    # spells it in the YAML text (found by fuzzing: the guard used to refuse to write, exit 5)
+    result = CliRunner().invoke(cli, ["convert", "-"], input="curl -u 'pe: application/json' -H 'Content-Type: "
+                                                          "application/json' https://api.example.com/x -d '{}'\n")
+    assert result.exit_code == 0, result.stderr
+    doc = yaml.safe_load(result.stdout)
+    assert doc["connectors"][0]["basic_auth"]["password"] == "<<EXAMPLE_PASSWORD>>"
+    assert doc["actions"][0]["headers"] == [{"key": "Content-Type", "value": "application/json"}]
