@@ -282,13 +282,15 @@ class Result:
 
     @property
     def connectors(self) -> list[dict]:
-        self._emitter.settle()
-        return self._emitter.connectors
+        em = self._emitter
+        em.settle()
+        return [c for c in em.connectors if c["name"] not in em.withheld] if em.withheld else em.connectors
 
     @property
     def actions(self) -> list[dict]:
-        self._emitter.settle()
-        return self._emitter.actions
+        em = self._emitter
+        em.settle()
+        return [a for a in em.actions if a["connector"] not in em.withheld] if em.withheld else em.actions
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -342,6 +344,8 @@ class Emitter:
         self._seen: dict[str, dict] = {}
         self.diagnostics: list[Diagnostic] = []
         self._settled = 0  # guarded secrets every action was checked against
+        self._hosts_checked = 0  # connectors checked against every guarded secret so far
+        self.withheld: set[str] = set()  # connectors (and their actions) not written: see settle
 
     def add(self, req: Request) -> dict:
         url = split_url(self._with_base(req.url), req)
@@ -377,13 +381,24 @@ class Emitter:
         (``?q=V`` in one command, ``-H 'X-Api-Key: V'`` in the next).  Checks only the
         secrets found since the last call, with the index: linear in the output."""
         mark = self.ph.mark()
-        if mark == self._settled:
+        if mark == self._settled and self._hosts_checked == len(self.connectors):
             return
         since, self._settled = self._settled, mark
         for action in self.actions:
             found = self.ph.found_in(_values(action), since)
             if found:
                 self._patch(action, sorted(found, key=lambda s: (-len(s), s)))
+        # A base URL cannot hold a placeholder: a connector whose host holds a secret of the
+        # run is withheld with its actions (an input error), never written with the secret.
+        for n, conn in enumerate(self.connectors):
+            if conn["name"] in self.withheld:
+                continue
+            if self.ph.found_in(conn["base_url"], 0 if n >= self._hosts_checked else since):
+                self.withheld.add(conn["name"])
+                self.diagnostics.append(Diagnostic(
+                    "secret-in-host", "error", f"connector {conn['name']}: a credential of this input is part of its "
+                    "base URL, which cannot hold a placeholder: the connector and its actions are not written"))
+        self._hosts_checked = len(self.connectors)
 
     def _patch(self, action: dict, secrets: list[str]) -> None:
         where = f"action {action['name']} (the secret of a later request)"

@@ -275,10 +275,24 @@ def test_secret_of_a_later_request_renames_an_action_named_after_it() -> None:
     assert "zkqvbnmxtrw" not in first["name"] and first["name"].startswith("get_items")
 
 
-def test_leak_guard_still_refuses_a_distinctive_secret() -> None:
-    """A secret that is also the host cannot be replaced: the guard stops the run."""
+def test_secret_that_is_also_the_host_withholds_the_connector() -> None:
+    """A secret that is also the host cannot be replaced: nothing of it is written (exit 3)."""
     status, out, err = convert("curl -u bob:zk9secret1234 https://zk9secret1234.example.com/x")
-    assert (status, out) == (5, "") and "[secret-leak]" in err
+    assert (status, out) == (3, "") and "[secret-in-host]" in err and "zk9secret1234" not in err
+
+
+def test_leak_guard_still_refuses_a_distinctive_secret() -> None:
+    """Defence in depth: a secret some pass missed stops the run before anything is written."""
+    from converter.api import convert_text
+    from converter.cli import _render_documents
+    from converter.errors import ConverterError
+
+    result = convert_text("curl -u bob:zk9secret1234 https://api.example.com/x")
+    result.actions[0]["description"] = "a pass that forgot zk9secret1234"
+    for per_file in (True, False):
+        with pytest.raises(ConverterError) as info:
+            _render_documents(result, per_file)
+        assert (info.value.code, int(info.value.status)) == ("secret-leak", 5)
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -338,3 +352,18 @@ def test_secret_spelled_only_by_yaml_around_a_value_is_not_a_leak() -> None:
     doc = yaml.safe_load(result.stdout)
     assert doc["connectors"][0]["basic_auth"]["password"] == "<<EXAMPLE_PASSWORD>>"
     assert doc["actions"][0]["headers"] == [{"key": "Content-Type", "value": "application/json"}]
+
+
+def test_secret_in_a_host_withholds_that_connector() -> None:
+    # the token of the second command is part of the first one's host: a base URL cannot hold a
+    # placeholder, so that connector and its action are withheld (exit 3), the rest is written
+    text = ("curl https://abc123def456ghi.example.com/v1/x\n"
+            "curl -H 'Authorization: Token token=abc123def456ghi' https://api.other.example/v1/y\n")
+    result = CliRunner().invoke(cli, ["convert", "-"], input=text)
+    assert result.exit_code == 3
+    doc = yaml.safe_load(result.stdout)
+    assert [c["name"] for c in doc["connectors"]] == ["other"]
+    assert [a["path"] for a in doc["actions"]] == ["/v1/y"]
+    assert "abc123def456ghi" not in result.stdout + result.stderr
+    assert ("error: connector example: a credential of this input is part of its base URL, which cannot hold a "
+            "placeholder: the connector and its actions are not written [secret-in-host]") in result.stderr
