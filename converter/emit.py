@@ -196,6 +196,8 @@ def detect_auth(req: Request, url: Url, conn: str, ph: Placeholders) -> AuthFoun
             if split is None:
                 continue
             pattern, credential = split
+            if ph.found_in(pattern) or find_secrets(pattern) or _RANDOMISH.search(pattern.partition("%s")[2]):
+                pattern, credential = "%s", value  # a second credential around the first: all of it is one
             if pattern.lower() == "basic %s":
                 pair = _basic_from_header(credential)
                 if pair is not None:
@@ -224,6 +226,10 @@ OAUTH2_SECRETS = {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET", "p
                   "refresh_token": "REFRESH_TOKEN", "username": "USERNAME"}
 OAUTH2_ORDER = ("grant_type", "token_url", "authorization_url", "client_id", "client_secret", "scope", "username",
                 "password", "refresh_token", "client_authentication")
+
+
+# a word of 12+ characters mixing letters and digits, left in an auth pattern after its %s
+_RANDOMISH = re.compile(r"(?=[A-Za-z_\-+/=.]*[0-9])(?=[0-9_\-+/=.]*[A-Za-z])[A-Za-z0-9_\-+/=.]{12,}")
 
 
 def _oauth2(settings: dict[str, str], prefix: str, ph: Placeholders) -> AuthFound:
@@ -388,16 +394,17 @@ class Emitter:
             found = self.ph.found_in(_values(action), since)
             if found:
                 self._patch(action, sorted(found, key=lambda s: (-len(s), s)))
-        # A base URL cannot hold a placeholder: a connector whose host holds a secret of the
-        # run is withheld with its actions (an input error), never written with the secret.
+        # A base URL (or an auth pattern) cannot take a placeholder there: a connector that holds
+        # a secret of the run is withheld with its actions (an input error), never written with it.
         for n, conn in enumerate(self.connectors):
             if conn["name"] in self.withheld:
                 continue
-            if self.ph.found_in(conn["base_url"], 0 if n >= self._hosts_checked else since):
+            if self.ph.found_in(_values(conn), 0 if n >= self._hosts_checked else since):
                 self.withheld.add(conn["name"])
                 self.diagnostics.append(Diagnostic(
                     "secret-in-host", "error", f"connector {conn['name']}: a credential of this input is part of its "
-                    "base URL, which cannot hold a placeholder: the connector and its actions are not written"))
+                    "base URL or auth settings, which cannot hold a placeholder: the connector and its actions are "
+                    "not written"))
         self._hosts_checked = len(self.connectors)
 
     def _patch(self, action: dict, secrets: list[str]) -> None:

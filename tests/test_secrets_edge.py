@@ -365,5 +365,17 @@ def test_secret_in_a_host_withholds_that_connector() -> None:
     assert [c["name"] for c in doc["connectors"]] == ["other"]
     assert [a["path"] for a in doc["actions"]] == ["/v1/y"]
     assert "abc123def456ghi" not in result.stdout + result.stderr
-    assert ("error: connector example: a credential of this input is part of its base URL, which cannot hold a "
-            "placeholder: the connector and its actions are not written [secret-in-host]") in result.stderr
+    assert ("error: connector example: a credential of this input is part of its base URL or auth settings, which "
+            "cannot hold a placeholder: the connector and its actions are not written [secret-in-host]") in result.stderr
+
+
+def test_second_credential_in_an_authorization_value_makes_it_one_secret() -> None:
+    # "Token token=a<first> Token token=<second>": the pattern around the first credential
+    # would keep the second (found by fuzzing); the whole value becomes the one secret
+    text = ("curl -H 'Authorization: Token token=Zk9firstsecret01 Token token=Zk9secondsecret2' https://api.example.com/x\n"
+            "curl -H 'X-Api-Key: Zk9secondsecret2' https://api.other.example/y\n")
+    result = CliRunner().invoke(cli, ["convert", "-"], input=text)
+    assert result.exit_code == 0, result.stderr
+    doc = yaml.safe_load(result.stdout)
+    assert doc["connectors"][0]["api_key_auth"]["header_auth_value_pattern"] == "%s"
+    assert "Zk9first" not in result.stdout + result.stderr and "Zk9second" not in result.stdout + result.stderr
