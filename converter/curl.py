@@ -153,6 +153,9 @@ def _parse_form(arg: str, literal: bool, span: Span, diags: list[Diagnostic]) ->
             part.filename = val
         else:
             diags.append(Diagnostic("form-param-ignored", "warning", f"form part parameter {key!r} is not kept", span))
+    if kind and not content:
+        raise ConverterError("no-file-name", f"-F {kind} needs a file name after the {kind} (curl cannot open an "
+                             "empty one)", span)
     if kind == "@":
         part.file = content
     elif kind == "<":
@@ -326,6 +329,9 @@ class _Builder:
         kind = "json" if name == "json" else "data"
         if name != "data-raw" and value.startswith("@"):
             path = value[1:]
+            if not path:
+                raise ConverterError("no-file-name", f"--{name} @ needs a file name after the @ (curl cannot open an "
+                                     "empty one)", span)
             content = self.read(path, span)
             if content is None:
                 self.s.pieces.append(_Piece("file", path, span))
@@ -423,6 +429,8 @@ class _Builder:
     def upload_body(self, word: Word, url: str) -> Body:
         if word.value == ".":
             raise ConverterError("stdin-upload", "-T . uploads standard input as it arrives, which cannot be kept", word.span)
+        if not word.value:
+            raise ConverterError("no-file-name", "-T needs a file name (curl cannot open an empty one)", word.span)
         content = self.read(word.value, word.span)
         if content is None:
             self.warn("file-not-read", "the body comes from a local file that was not read (use --read-files): kept as body_file", word.span)

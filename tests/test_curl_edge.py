@@ -338,3 +338,16 @@ def test_lower_case_method_is_upper_cased_with_a_warning() -> None:
     assert yaml.safe_load(result.stdout)["actions"][0]["method"] == "POST"
     assert result.stderr == ("<stdin>:1:9: warning: curl sends the method as written, not in upper case; the action uses "
                              "POST [method-case]\n  curl -X post https://a.example.com/y -d a=1\n          ^^^^\n")
+
+
+@pytest.mark.parametrize("option, shown, col", [("-d @", "--data @ needs a file name after the @", 9),
+                                                ("--json @", "--json @ needs a file name after the @", 13),
+                                                ("-F a=@", "-F @ needs a file name after the @", 9),
+                                                ("-F 'a=<'", "-F < needs a file name after the <", 9),
+                                                ("-T ''", "-T needs a file name", 9)])
+def test_empty_file_name_is_an_input_error(option: str, shown: str, col: int) -> None:
+    # found by fuzzing: `-d @` gave an empty body_file, which the schema refuses (exit 5)
+    result = CliRunner().invoke(cli, ["convert", "-"], input=f"curl {option} https://a.example.com/x\n")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr.startswith(f"<stdin>:1:{col}: error: {shown}")
+    assert "[no-file-name]" in result.stderr
