@@ -364,10 +364,17 @@ class Emitter:
                 f"the credential of {where} mixes variables with text: <<{name}>> stands for all of it", req.span))
         key = (url.base_url, auth.signature())
         conn = self._conn_by_key.get(key)
-        if conn is None:
+        created = conn is None
+        if created:
             conn = self._new_connector(base_name, url, auth, req)
         mark = self.ph.mark()
-        action = self._action(req, url, auth, conn)
+        try:
+            action = self._action(req, url, auth, conn)
+        except ConverterError:
+            if created:  # no connector without an action
+                self.connectors.remove(conn)
+                del self._conn_by_key[key]
+            raise
         if self.ph.mark() > mark and self.ph.found_in(_values(action), mark):
             # a secret found by its position late in the request (`_token=V`) sits in a
             # part already written (`q=V`): now that it is known, the scans replace it
@@ -465,6 +472,9 @@ class Emitter:
         ph, prefix = self.ph, conn["name"].upper()
         args: dict[str, None] = {}
         path = ph.scan(url.path, f"{prefix}_TOKEN", "path")
+        if not path.startswith("/"):  # a secret that begins with "/" took the path's first slash
+            raise ConverterError("secret-in-path", "a credential of this input starts the URL path, which "
+                                 "cannot begin with a placeholder", req.span)
         _args_in(path, args)
         # names come from the path *after* its secrets became placeholders
         if self.action_override and not self.actions:

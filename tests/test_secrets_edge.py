@@ -379,3 +379,15 @@ def test_second_credential_in_an_authorization_value_makes_it_one_secret() -> No
     doc = yaml.safe_load(result.stdout)
     assert doc["connectors"][0]["api_key_auth"]["header_auth_value_pattern"] == "%s"
     assert "Zk9first" not in result.stdout + result.stderr and "Zk9second" not in result.stdout + result.stderr
+
+
+def test_secret_starting_the_path_is_an_input_error_without_an_orphan_connector() -> None:
+    # found by fuzzing: a password beginning with "/" replaced the path's first slash (exit 5)
+    text = "curl -u bob:/Zk9p4ssw0rdXy https://a.example.com/x\ncurl https://b.example.com/Zk9p4ssw0rdXy/y\n"
+    result = CliRunner().invoke(cli, ["convert", "-"], input=text)
+    assert result.exit_code == 3
+    doc = yaml.safe_load(result.stdout)
+    assert [c["name"] for c in doc["connectors"]] == ["example"] and [a["path"] for a in doc["actions"]] == ["/x"]
+    assert result.stderr.startswith("<stdin>:2:1: error: a credential of this input starts the URL path, which "
+                                    "cannot begin with a placeholder [secret-in-path]")
+    assert "Zk9p4ssw0rd" not in result.stdout + result.stderr
