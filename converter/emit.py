@@ -290,13 +290,18 @@ class Result:
     def connectors(self) -> list[dict]:
         em = self._emitter
         em.settle()
-        return [c for c in em.connectors if c["name"] not in em.withheld] if em.withheld else em.connectors
+        if not em.withheld:
+            return em.connectors
+        used = {a["connector"] for a in self.actions}  # a connector left without actions goes too
+        return [c for c in em.connectors if c["name"] in used]
 
     @property
     def actions(self) -> list[dict]:
         em = self._emitter
         em.settle()
-        return [a for a in em.actions if a["connector"] not in em.withheld] if em.withheld else em.actions
+        if not em.withheld:
+            return em.actions
+        return [a for a in em.actions if a["connector"] not in em.withheld and a["name"] not in em.withheld]
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -351,7 +356,7 @@ class Emitter:
         self.diagnostics: list[Diagnostic] = []
         self._settled = 0  # guarded secrets every action was checked against
         self._hosts_checked = 0  # connectors checked against every guarded secret so far
-        self.withheld: set[str] = set()  # connectors (and their actions) not written: see settle
+        self.withheld: set[str] = set()  # connectors (with their actions) and actions not written: see settle
 
     def add(self, req: Request) -> dict:
         url = split_url(self._with_base(req.url), req)
@@ -429,6 +434,11 @@ class Emitter:
         for key in _PATCHED:
             if key in action:
                 action[key] = fix(action[key])
+        if not action["path"].startswith("/"):  # a secret that begins with "/" took the first slash
+            self.withheld.add(action["name"])
+            self.diagnostics.append(Diagnostic(
+                "secret-in-path", "error", f"action {action['name']}: a credential of this input starts its URL "
+                "path, which cannot begin with a placeholder: the action is not written"))
         for key, fields in _PATCHED_ITEMS.items():
             for item in action.get(key, ()):
                 for f in fields:

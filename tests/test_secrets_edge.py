@@ -391,3 +391,16 @@ def test_secret_starting_the_path_is_an_input_error_without_an_orphan_connector(
     assert result.stderr.startswith("<stdin>:2:1: error: a credential of this input starts the URL path, which "
                                     "cannot begin with a placeholder [secret-in-path]")
     assert "Zk9p4ssw0rd" not in result.stdout + result.stderr
+
+
+def test_later_secret_starting_an_earlier_path_withholds_that_action() -> None:
+    # found by fuzzing: the patch of a later-revealed secret took an earlier path's first slash
+    text = "curl https://a.example.com/Zk9p4ssw0rdXy/y\ncurl -u bob:/Zk9p4ssw0rdXy https://b.example.com/x\n"
+    result = CliRunner().invoke(cli, ["convert", "-"], input=text)
+    assert result.exit_code == 3
+    doc = yaml.safe_load(result.stdout)
+    assert [c["base_url"] for c in doc["connectors"]] == ["https://b.example.com"]
+    assert [a["path"] for a in doc["actions"]] == ["/x"]
+    assert ("error: action get_y: a credential of this input starts its URL path, which cannot begin with a "
+            "placeholder: the action is not written [secret-in-path]") in result.stderr
+    assert "Zk9p4ssw0rd" not in result.stdout + result.stderr
