@@ -36,6 +36,9 @@ _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 _WORDY = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)*")
 _WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CONSONANT_RUN = re.compile(r"[^aeiouy]{5}")
+# two-letter parts of ordinary identifiers (`clientId`, `userIP`, `myApp`): words, not noise
+_SHORT_WORDS = frozenset(["id", "ip", "db", "ui", "io", "os", "ok", "to", "by", "of", "in", "on", "at", "up", "my",
+                          "no", "is", "it", "an", "or", "as", "be", "do", "go", "me", "we", "us"])
 
 
 def is_distinctive(secret: str) -> bool:
@@ -43,14 +46,17 @@ def is_distinctive(secret: str) -> bool:
 
     No for short ones and for ordinary words: letters only, every word (split on
     ``-_. `` and camel case) 3-16 letters long with vowels in it, the way English
-    words are.  Anything with a digit or a symbol, a 1-2 letter part (``qzXkLmPw``),
-    or a consonant salad (``qzxklmpwrt``) is distinctive."""
+    words are, or a common two-letter word (``clientId``).  Anything with a digit or a
+    symbol, another 1-2 letter part (``qzXkLmPw``), or a consonant salad
+    (``qzxklmpwrt``) is distinctive."""
     if len(secret) < MIN_KNOWN_LENGTH:
         return False
     if not _WORDY.fullmatch(secret):
         return True
     for part in _WORD_PARTS.findall(secret):
         low = part.lower()
+        if low in _SHORT_WORDS:
+            continue
         if not 3 <= len(low) <= 16 or _CONSONANT_RUN.search(low):
             return True
         if sum(c in "aeiouy" for c in low) * 4 < len(low):

@@ -204,10 +204,10 @@ def test_mixed_value_in_an_ordinary_header_keeps_its_variables() -> None:
 
 @pytest.mark.parametrize("secret, distinctive", [
     ("password", False), ("PASSWORD", False), ("new_password", False), ("resetPassword", False),
-    ("changeit", False), ("correct horse battery", False),
+    ("changeit", False), ("correct horse battery", False), ("clientId", False), ("userIP", False),
     ("admin", False), ("Zk9", False),  # short
     ("password1", True), ("qzXkLmPwRt", True), ("qzxklmpwrt", True), ("correcthorsebatterystaple", True),
-    ("p@ssword", True), (S, True), (OKTA, True),
+    ("p@ssword", True), (S, True), (OKTA, True), ("abIdCdEf", True),
 ])
 def test_is_distinctive(secret: str, distinctive: bool) -> None:
     assert is_distinctive(secret) is distinctive
