@@ -406,6 +406,12 @@ class Emitter:
             found = self.ph.found_in(_values(action), since)
             if found:
                 self._patch(action, sorted(found, key=lambda s: (-len(s), s)))
+                if action["name"] not in self.withheld and self.ph.found_in(_values(action)):
+                    # left where no placeholder can stand (a header or form field name)
+                    self.withheld.add(action["name"])
+                    self.diagnostics.append(Diagnostic(
+                        "secret-in-name", "error", f"action {action['name']}: a credential of this input is a "
+                        "header or field name, which cannot be a placeholder: the action is not written"))
         # A base URL (or an auth pattern) cannot take a placeholder there: a connector that holds
         # a secret of the run is withheld with its actions (an input error), never written with it.
         for n, conn in enumerate(self.connectors):

@@ -81,6 +81,7 @@ class PostmanLoader(RequestParts):
         self.data: dict = v1_to_v2(self.doc.value) if self.v1 else self.doc.value
         self.variables: dict[str, str] = {}
         self.typed_secret: set[str] = set()
+        self.secret_vars: set[str] = set()  # every secret variable, once the walk is done
         self.scope: dict[str, str] = {}
         self.placeholder_vars: dict[str, str] = {}
         self.path_secrets: dict[str, str] = {}  # placeholder → a secret-looking path variable value
@@ -171,6 +172,7 @@ class PostmanLoader(RequestParts):
         if not requests and not any(d.severity == "error" for d in self.diagnostics):
             raise self.doc.error(("item",), "the collection has no requests", "empty-collection")
         secret = self._secret_names()
+        self.secret_vars = secret
         self._safe = _safe_names(requests)
         finished = []
         for req in requests:
@@ -529,6 +531,12 @@ def register_placeholders(loader: PostmanLoader, em: Emitter) -> None:
         value = loader.secret_value(name)
         if value:
             em.ph.by_secret.setdefault(value, name)
+    # a secret variable used where no placeholder can go (a header name, a host) still has its
+    # value guarded: the emitter withholds what holds it instead of writing it
+    for var in sorted(loader.secret_vars):
+        value = loader.variables.get(var)
+        if value and model.is_literal(value):
+            em.ph.by_secret.setdefault(value, placeholder_name(var))
 
 
 def convert_collection(text: str, source: str, *, environment: str | None = None,

@@ -420,3 +420,23 @@ def test_odd_variable_names_anywhere_give_valid_output(case):
     # A variable typed secret never reaches a value position (names are resolved: not checked there).
     if '"type": "secret"' in text and where not in ("host", "header_name", "apikey_key", "token_url", "formdata"):
         assert S not in dump_yaml(bundle)
+
+
+def test_secret_variable_used_as_a_header_name_withholds_that_request() -> None:
+    # a typed secret used where no placeholder can stand: the request is not written, the rest is
+    import json as _json
+
+    from converter.postman import convert_collection
+    from converter.yamlio import dump_yaml
+
+    col = {"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+           "variable": [{"key": "hname", "value": "X-Zk9SecretHeader77", "type": "secret"}],
+           "item": [{"name": "a", "request": {"method": "GET", "url": "https://api.example.com/x",
+                                              "header": [{"key": "{{hname}}", "value": "1"}]}},
+                    {"name": "b", "request": {"method": "GET", "url": "https://api.example.com/y"}}]}
+    result = convert_collection(_json.dumps(col), "c.json")
+    assert [a["path"] for a in result.actions] == ["/y"]
+    assert "Zk9SecretHeader" not in dump_yaml(result.bundle())
+    assert [d.format(with_caret=False) for d in result.diagnostics] == [
+        "error: action a_action: a credential of this input is a header or field name, which cannot be a "
+        "placeholder: the action is not written [secret-in-name]"]
