@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .errors import ConverterError, Diagnostic, ExitStatus, Span
 from .redact import redact
+from .secret_catalog import mask
 from .secrets import MIN_KNOWN_LENGTH, SecretIndex
 
 EXAMPLES = """
@@ -37,23 +38,19 @@ class _Out:
     def __init__(self) -> None:
         self._index = SecretIndex()
 
-    @property
-    def known(self) -> list[str]:
-        return self._index.secrets
-
-    @known.setter
-    def known(self, secrets: list[str]) -> None:
-        # an index: a run with 10,000 secrets prints 10,000 report lines, and trying every
-        # secret on every line was quadratic
-        self._index = SecretIndex(secrets)
+    def set_known(self, secrets: list[str]) -> None:
+        # an index (a run with 10,000 secrets prints 10,000 report lines: trying every secret
+        # on every line was quadratic), of lower-cased secrets: a host, and the connector and
+        # placeholder names made from it, show a secret in another letter case
+        self._index = SecretIndex(s.lower() for s in secrets)
 
     def err(self, text: str, heuristics: bool = True) -> None:
-        present = self._index.find(text)
+        for secret in sorted(self._index.find(text.lower()), key=len, reverse=True):
+            # already-masked text (heuristics off) shows no part of it; an input line its ends
+            text = re.sub(re.escape(secret), lambda m: mask(m.group()) if heuristics else "***", text,
+                          flags=re.IGNORECASE)
         if heuristics:
-            text = redact(text, present)
-        else:  # text built from already-masked values: only the run's own secrets are checked
-            for secret in sorted(present, key=len, reverse=True):
-                text = text.replace(secret, "***")
+            text = redact(text)
         click.echo(text, err=True)
 
     def diagnostic(self, d: Diagnostic) -> None:
@@ -151,7 +148,7 @@ def convert(inputs, output_dir, force, check, connector_name, action_name, base_
             raise ConverterError("no-input", "no input files found", None, ExitStatus.USAGE)
         explicit = {p for p in inputs if p == "-" or not Path(p).is_dir()} | ({"<stdin>"} if "-" in inputs or not inputs else set())
         result, reports = _convert_paths(paths, opts, explicit, out)
-        out.known = [s for s in result.placeholders.by_secret if len(s) >= MIN_KNOWN_LENGTH]
+        out.set_known([s for s in result.placeholders.by_secret if len(s) >= MIN_KNOWN_LENGTH])
         files = _render_documents(result, output_dir is not None) if result.actions else {}
     except ConverterError as exc:
         _fail(out, exc)
@@ -476,7 +473,7 @@ def run(path, action_name, arg_pairs, env_file, dry_run, timeout, insecure, cace
         connectors, actions = load_definitions(Path(path))
         connector, action = select_action(connectors, actions, action_name)
         prepared = build_request(connector, action, args, env, base_dir=definitions_dir(path))
-        out.known = [s for s in prepared.secrets if len(s) >= MIN_KNOWN_LENGTH]
+        out.set_known([s for s in prepared.secrets if len(s) >= MIN_KNOWN_LENGTH])
         limit = max_body or sys.maxsize
         if dry_run:
             click.echo(format_dry_run(prepared, max_body=limit))

@@ -355,7 +355,7 @@ class Emitter:
         self._seen: dict[str, dict] = {}
         self.diagnostics: list[Diagnostic] = []
         self._settled = 0  # guarded secrets every action was checked against
-        self._hosts_checked = 0  # connectors checked against every guarded secret so far
+        self._hosts_checked = 0  # connectors there were at the last settle
         self.withheld: set[str] = set()  # connectors (with their actions) and actions not written: see settle
 
     def add(self, req: Request) -> dict:
@@ -413,16 +413,15 @@ class Emitter:
                         "secret-in-name", "error", f"action {action['name']}: a credential of this input is a "
                         "header or field name, which cannot be a placeholder: the action is not written"))
         # A base URL (or an auth pattern) cannot take a placeholder there: a connector that holds
-        # a secret of the run is withheld with its actions (an input error), never written with it.
-        for n, conn in enumerate(self.connectors):
-            if conn["name"] in self.withheld:
-                continue
-            if self.ph.found_in(_values(conn), 0 if n >= self._hosts_checked else since):
+        # a secret of the run, in any letter case (hosts are lower-cased), is withheld with its
+        # actions (an input error), never written with it.  Its name may hold the secret too.
+        for conn in self.connectors:
+            if conn["name"] not in self.withheld and self.ph.found_in_folded(_values(conn)):
                 self.withheld.add(conn["name"])
+                shown = "a connector" if self.ph.found_in_folded(conn["name"]) else f"connector {conn['name']}"
                 self.diagnostics.append(Diagnostic(
-                    "secret-in-host", "error", f"connector {conn['name']}: a credential of this input is part of its "
-                    "base URL or auth settings, which cannot hold a placeholder: the connector and its actions are "
-                    "not written"))
+                    "secret-in-host", "error", f"{shown}: a credential of this input is part of its base URL or "
+                    "auth settings, which cannot hold a placeholder: the connector and its actions are not written"))
         self._hosts_checked = len(self.connectors)
 
     def _patch(self, action: dict, secrets: list[str]) -> None:

@@ -153,6 +153,8 @@ class Placeholders:
     # directly: ``_synced`` notices, and the index catches up)
     _index: SecretIndex = field(default_factory=SecretIndex)
     _synced: int = 0
+    _folded: SecretIndex = field(default_factory=SecretIndex)  # the guarded secrets, lower-cased
+    _folded_n: int = 0
     _combined: dict[str, str] = field(default_factory=dict)  # encoded value → name
     combined: list[tuple[str, str]] = field(default_factory=list)  # (name, where) per use
     _next: dict[str, int] = field(default_factory=dict)
@@ -206,6 +208,15 @@ class Placeholders:
         """The guarded secrets (those found after ``mark() == since``) that ``text`` holds."""
         self.guarded()
         return self._index.find(text, since)
+
+    def found_in_folded(self, text: str) -> list[str]:
+        """The guarded secrets that ``text`` holds in any letter case (lower-cased): host
+        names, and the connector names made from them, are lower case."""
+        guarded = self.guarded()
+        for secret in guarded[self._folded_n:]:
+            self._folded.add(secret.lower())
+        self._folded_n = len(guarded)
+        return self._folded.find(text.lower())
 
     def found_in_documents(self, docs: list, dumped: list[str]) -> list[str]:
         """The guarded secrets that a key or string value of ``docs`` holds.  ``dumped`` (the

@@ -404,3 +404,14 @@ def test_later_secret_starting_an_earlier_path_withholds_that_action() -> None:
     assert ("error: action get_y: a credential of this input starts its URL path, which cannot begin with a "
             "placeholder: the action is not written [secret-in-path]") in result.stderr
     assert "Zk9p4ssw0rd" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "curl -u bob:Zk9Secret1234 https://zk9secret1234.com/x\n",
+    "curl https://Zk9Secret1234.example.org/x\ncurl -u bob:Zk9Secret1234 https://a.example.com/y\n",
+])
+def test_secret_in_a_host_in_another_letter_case_is_withheld_and_masked(text: str) -> None:
+    # hosts are lower-cased, and connector and placeholder names are made from them
+    result = CliRunner().invoke(cli, ["convert", "-"], input=text)
+    assert result.exit_code == 3 and "[secret-in-host]" in result.stderr
+    assert "zk9secret1234" not in (result.stdout + result.stderr).lower()
