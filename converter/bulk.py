@@ -102,25 +102,36 @@ def _convert_one(inp: Input, kind: str, em: Emitter, opts: Options, explicit: bo
             from .har import load_har
 
             requests, diags = load_har(inp.text, inp.source)
-        else:
-            from .curl import FileSource
-            from .docs import parse_doc
+            em.diagnostics.extend(diags)
+            _add_all(em, requests)
+            return
+        from .curl import FileSource
+        from .docs import iter_doc
 
-            files = FileSource(inp.base_dir) if opts.read_files else None
-            requests, diags = parse_doc(inp.text, kind, inp.source, shell_kind=opts.shell_kind, files=files)
-        em.diagnostics.extend(diags)
-        for req in requests:
-            if any(d.severity == "error" for d in req.diagnostics):
-                continue
-            try:
-                em.add(req)
-            except ConverterError as exc:
-                em.diagnostics.append(exc.diagnostic())
+        files = FileSource(inp.base_dir) if opts.read_files else None
+        # Each run of snippets is emitted as soon as it is parsed (the later runs are parsed
+        # meanwhile by a second core, see converter.parallel); the page's own diagnostics are
+        # listed before the emitter's, as when the page is parsed first.
+        start, page = len(em.diagnostics), []
+        for requests, diags in iter_doc(inp.text, kind, inp.source, shell_kind=opts.shell_kind, files=files):
+            page.extend(diags)
+            _add_all(em, requests)
+        em.diagnostics[start:start] = page
         return
     if kind == "unknown" and not explicit:
         return
     api.convert_text(inp.text, source=inp.source, shell_kind=opts.shell_kind, read_files=opts.read_files,
                      base_dir=inp.base_dir, emitter=em)
+
+
+def _add_all(em: Emitter, requests) -> None:
+    for req in requests:
+        if any(d.severity == "error" for d in req.diagnostics):
+            continue
+        try:
+            em.add(req)
+        except ConverterError as exc:
+            em.diagnostics.append(exc.diagnostic())
 
 
 def convert_inputs(inputs: Iterable[Input], opts: Options, *, explicit: set[str] | None = None,

@@ -244,12 +244,20 @@ def _render_documents(result, per_file: bool) -> dict[str, str]:
 
     files: dict[str, str] = {}
     if per_file:
-        documents = [*result.connectors, *result.actions]
-        for kind, docs, check in (("connectors", result.connectors, validate_connector),
-                                  ("actions", result.actions, validate_action)):
-            for doc in docs:
-                _check(check(doc), f"{kind[:-1]} {doc.get('name')}")
-                files[f"{kind}/{doc['name']}.yaml"] = dump_yaml(doc)
+        from .parallel import ordered_map
+
+        jobs = [("connector", doc, validate_connector) for doc in result.connectors]
+        jobs += [("action", doc, validate_action) for doc in result.actions]
+        documents = [doc for _, doc, _ in jobs]
+
+        def render(job: tuple) -> tuple[list[str], str]:
+            _, doc, check = job
+            return check(doc), dump_yaml(doc)
+
+        # documents are independent: a long run shares them out to a second core
+        for (kind, doc, _), (errors, text) in zip(jobs, ordered_map(render, jobs)):
+            _check(errors, f"{kind} {doc.get('name')}")
+            files[f"{kind}s/{doc['name']}.yaml"] = text
     else:
         bundle = result.bundle()
         documents = [bundle]

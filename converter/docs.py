@@ -32,7 +32,7 @@ from .dialect import may_be_windows
 from .errors import ConverterError, Diagnostic, Span
 from .model import Request
 
-__all__ = ["Snippet", "extract_snippets", "map_span", "map_diagnostic", "map_error", "parse_doc", "KINDS"]
+__all__ = ["Snippet", "extract_snippets", "map_span", "map_diagnostic", "map_error", "parse_doc", "iter_doc", "KINDS"]
 
 KINDS = ("markdown", "rst", "html")
 
@@ -637,28 +637,35 @@ def _batches(snippets: list[Snippet], shell_kind: str):
         yield "bash", run
 
 
-def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str = "auto",
-              files: curl.FileSource | None = None) -> tuple[list[Request], list[Diagnostic]]:
-    """A page → its convertible requests (page order) and every diagnostic, all spans on the page.
+# Consecutive clean bash snippets are parsed together in runs of at most this many: one
+# parser call per run instead of one per snippet, and runs small enough to share out
+# between two cores (converter.parallel) and to confine a run that fails to parse.
+_RUN = 64
 
-    A snippet that does not parse, or a command that cannot be converted, adds an error
-    diagnostic and no request; the others still convert (the shape of
-    ``postman.load_collection``).  A page without any curl command gives a ``no-curl``
-    warning and no request."""
+
+def _units(snippets: list[Snippet], shell_kind: str):
+    for dialect, run in _batches(snippets, shell_kind):
+        for i in range(0, len(run), _RUN):
+            yield dialect, run[i:i + _RUN]
+
+
+def iter_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str = "auto",
+             files: curl.FileSource | None = None):
+    """``(requests, diagnostics)`` per run of snippets, in page order (see :func:`parse_doc`).
+
+    Runs are independent, so a long page is shared between two cores: a forked child
+    parses runs from the end of the page while the caller consumes the first ones."""
     from .api import parse_commands  # api is the public façade; imported late to stay out of its way
+    from .parallel import ordered_map
 
-    requests: list[Request] = []
-    diags: list[Diagnostic] = []
-    snippets = extract_snippets(text, kind, source)
-
-    def parse(sn: Snippet, dialect: str) -> list | None:
+    def parse(sn: Snippet, dialect: str, diags: list) -> list | None:
         try:
             return parse_commands(sn.text, source, dialect)
         except ConverterError as exc:
             diags.append(map_diagnostic(exc.diagnostic(), sn))
             return None
 
-    def add(sn: Snippet, commands: list) -> None:
+    def add(sn: Snippet, commands: list, requests: list, diags: list) -> None:
         for cmd in commands:
             if not curl.is_curl_command(cmd):
                 continue
@@ -675,19 +682,47 @@ def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str 
             if not any(d.severity == "error" for d in req.diagnostics):
                 requests.append(req)
 
-    for dialect, run in _batches(snippets, shell_kind):
+    def unit(job: tuple[str, list[Snippet]]) -> tuple[list[Request], list[Diagnostic]]:
+        dialect, run = job
+        requests: list[Request] = []
+        diags: list[Diagnostic] = []
         if len(run) > 1:
             joined = _join(run)
             try:
-                add(joined, parse_commands(joined.text, source, dialect))
-                continue
+                commands = parse_commands(joined.text, source, dialect)
             except ConverterError:
                 pass  # one of them does not parse: take them one by one to say which
+            else:
+                add(joined, commands, requests, diags)
+                return requests, diags
         for sn in run:
-            commands = parse(sn, dialect)
+            commands = parse(sn, dialect, diags)
             if commands is not None:
-                add(sn, commands)
+                add(sn, commands, requests, diags)
+        return requests, diags
+
+    snippets = extract_snippets(text, kind, source)
+    yield from ordered_map(unit, list(_units(snippets, shell_kind)), min_items=_PARALLEL_RUNS)
     if not snippets:
-        diags.append(Diagnostic("no-curl", "warning", f"no curl command in any code block of this {kind} page",
-                                Span(1, 1, source, "")))
+        yield [], [Diagnostic("no-curl", "warning", f"no curl command in any code block of this {kind} page",
+                              Span(1, 1, source, ""))]
+
+
+# A page with fewer runs than this (about 2,000 snippets) is parsed in one process.
+_PARALLEL_RUNS = 32
+
+
+def parse_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str = "auto",
+              files: curl.FileSource | None = None) -> tuple[list[Request], list[Diagnostic]]:
+    """A page → its convertible requests (page order) and every diagnostic, all spans on the page.
+
+    A snippet that does not parse, or a command that cannot be converted, adds an error
+    diagnostic and no request; the others still convert (the shape of
+    ``postman.load_collection``).  A page without any curl command gives a ``no-curl``
+    warning and no request."""
+    requests: list[Request] = []
+    diags: list[Diagnostic] = []
+    for reqs, found in iter_doc(text, kind, source, shell_kind=shell_kind, files=files):
+        requests.extend(reqs)
+        diags.extend(found)
     return requests, diags

@@ -1,0 +1,184 @@
+"""An ordered map that lends its tail to a second core (a forked child).
+
+Bulk runs spend most of their time in work that is independent per item: parsing the
+snippets of a docs page, validating and dumping the documents.  :func:`ordered_map`
+yields ``func(item)`` for every item, in order, like ``map``.  When the list is long and
+the machine has a second core, the process forks once: the child works through the list
+from its end and sends its results back through a pipe (pickled), while this process works
+from the start and hands each result to the caller at once, so that the caller's own
+sequential work (the emitter) overlaps the child's work.  The two meet wherever their
+speeds make them meet: no fixed split to tune, and a slow core slows only its own side.
+
+What stays exactly as in a plain ``map``:
+
+- results and their order: they depend on the item only, never on which process made
+  them (callers pass functions that do not rely on state the other process changes);
+- errors: the child computes nothing that can fail for it alone.  An item whose function
+  raises in the child, or any trouble with the child (fork refused, killed, a result that
+  does not pickle), makes this process compute those items itself, so an exception is
+  raised here, in order, as the sequential run raises it.
+
+The child never writes to stdout/stderr or files and leaves with ``os._exit`` (no
+``atexit`` handlers, no flushing of inherited buffers).  Set ``CURL2CONNECTOR_JOBS=1`` to
+keep everything in one process.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import signal
+import struct
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a fork (~5-20 ms for a large process) does not pay for itself.
+MIN_ITEMS = 512
+
+_FAILED = object()  # the child could not compute this item: the parent will
+
+
+def workers() -> int:
+    """Cores this process may use (1 when forking is off or impossible)."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return 1
+    env = os.environ.get("CURL2CONNECTOR_JOBS", "")
+    if env.strip().isdigit():
+        return max(1, int(env))
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - macOS
+        return os.cpu_count() or 1
+
+
+def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEMS) -> Iterator[R]:
+    """``func(item)`` for each item, in order.  With at least ``min_items`` items and two
+    cores, a forked child works through the list from its end while this process works
+    from its start; they meet wherever their speeds make them meet (this process also does
+    the caller's work on each result, so it usually covers less of the list)."""
+    n = len(items)
+    if n < min_items or workers() < 2:
+        yield from map(func, items)
+        return
+    child = _fork(func, items)
+    if child is None:
+        yield from map(func, items)
+        return
+    pid, fd, shared = child
+    i = 0
+    try:
+        # claim item i (the front), unless the child has claimed it already (the back)
+        while i < n and i < _get(shared, _BACK):
+            _put(shared, _FRONT, i + 1)
+            yield func(items[i])
+            i += 1
+        tail = _collect(pid, fd, n)
+        pid = 0
+        for j in range(i, n):
+            result = tail.get(j, _FAILED)
+            yield func(items[j]) if result is _FAILED else result
+    finally:
+        shared.close()
+        if pid:  # the caller stopped early, or an item raised: the child's work is not wanted
+            _reap(pid, fd, kill=True)
+
+
+# The shared counters: the first item this process has not claimed (the front) and the
+# last item the child claimed (the back).  Each side claims an item before computing it
+# and gives up when the other side has claimed it; both may claim the one item where they
+# meet (each computes it; this process keeps its own result), and every item at or past
+# the back is computed by the child, so nothing is missed.
+_FRONT, _BACK = 0, 8
+
+
+def _get(shared: mmap.mmap, at: int) -> int:
+    return struct.unpack_from("q", shared, at)[0]
+
+
+def _put(shared: mmap.mmap, at: int, value: int) -> None:
+    struct.pack_into("q", shared, at, value)
+
+
+def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
+    try:
+        shared = mmap.mmap(-1, 16)
+        _put(shared, _FRONT, 0)
+        _put(shared, _BACK, len(items))
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid:
+        os.close(write)
+        return pid, read, shared
+    # the child: compute from the end, send, leave without running anything of the parent's
+    status = 1
+    try:
+        os.close(read)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # ^C ends it with the parent, quietly
+        results = {}
+        j = len(items) - 1
+        while j >= 0 and j >= _get(shared, _FRONT):
+            _put(shared, _BACK, j)
+            try:
+                results[j] = (func(items[j]),)
+            except Exception:  # the parent computes it again and raises it in order
+                results[j] = None
+            j -= 1
+        try:
+            data = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something unpicklable: the parent does the whole tail
+            data = pickle.dumps(None)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view):]
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, fd: int, count: int) -> dict:
+    """The child's results by position (absent or ``_FAILED``: the parent computes it),
+    and the child reaped."""
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
+    ok = _reap(pid, fd, kill=False)
+    try:
+        results = pickle.loads(b"".join(chunks)) if ok and chunks else None
+    except Exception:
+        results = None
+    if not isinstance(results, dict):
+        return {}
+    return {j: (_FAILED if r is None else r[0]) for j, r in results.items()}
+
+
+def _reap(pid: int, fd: int, kill: bool) -> bool:
+    """Close the pipe and wait for the child; True when it finished its work."""
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return False
+    return os.waitstatus_to_exitcode(status) == 0

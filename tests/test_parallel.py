@@ -1,0 +1,162 @@
+"""converter.parallel: the forked ordered map gives exactly what ``map`` gives, in order,
+with the same exceptions at the same place, whatever happens to the child; and bulk runs
+that use it write the same bytes and the same messages as a one-process run."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converter import parallel
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+@pytest.fixture(autouse=True)
+def two_jobs(monkeypatch):
+    monkeypatch.setenv("CURL2CONNECTOR_JOBS", "2")
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def test_same_results_in_order():
+    items = list(range(2000))
+    assert list(parallel.ordered_map(square, items, min_items=1)) == [x * x for x in items]
+    assert no_children_left()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(max_size=20), max_size=60))
+def test_any_list_maps_like_map(items):
+    assert list(parallel.ordered_map(str.upper, items, min_items=1)) == [s.upper() for s in items]
+
+
+def test_the_child_does_part_of_the_work():
+    parent = os.getpid()
+    # each result says which process made it: both must have worked on a long list
+    made = list(parallel.ordered_map(lambda _x: os.getpid() == parent, range(4000), min_items=1))
+    assert True in made and False in made
+    # the parent works from the front, the child from the back
+    assert made[0] is True and made[-1] is False
+
+
+def test_one_job_stays_in_this_process(monkeypatch):
+    monkeypatch.setenv("CURL2CONNECTOR_JOBS", "1")
+    parent = os.getpid()
+    assert all(parallel.ordered_map(lambda _x: os.getpid() == parent, range(1000), min_items=1))
+
+
+def test_short_lists_stay_in_this_process():
+    parent = os.getpid()
+    assert all(parallel.ordered_map(lambda _x: os.getpid() == parent, range(100), min_items=101))
+
+
+@pytest.mark.parametrize("bad", [3, 1990])
+def test_an_exception_is_raised_here_in_order(bad):
+    """Whether the failing item falls to this process or the child, the caller sees the
+    results before it, then the exception, as with map."""
+    seen = []
+
+    def f(x):
+        if x == bad:
+            raise ValueError(f"item {x}")
+        return x
+
+    with pytest.raises(ValueError, match=f"item {bad}"):
+        for r in parallel.ordered_map(f, range(2000), min_items=1):
+            seen.append(r)
+    assert seen == list(range(bad))
+    assert no_children_left()
+
+
+def test_unpicklable_results_are_computed_here():
+    parent = os.getpid()
+    out = list(parallel.ordered_map(lambda x: (lambda: x) if os.getpid() != parent else (lambda: x),
+                                    range(1000), min_items=1))
+    assert [f() for f in out] == list(range(1000))
+    assert no_children_left()
+
+
+def test_a_killed_child_costs_nothing_but_time():
+    parent = os.getpid()
+
+    def f(x):
+        if os.getpid() != parent and x == 900:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return x + 1
+
+    assert list(parallel.ordered_map(f, range(1000), min_items=1)) == list(range(1, 1001))
+    assert no_children_left()
+
+
+def test_stopping_early_reaps_the_child():
+    gen = parallel.ordered_map(square, range(100_000), min_items=1)
+    assert next(gen) == 0
+    gen.close()
+    assert no_children_left()
+
+
+# --- bulk runs: byte-identical with one or two processes -----------------------------------
+
+def _page(n: int) -> str:
+    """A long docs page with trouble mixed in: a snippet that does not parse, a command curl
+    cannot convert, a PowerShell block, and duplicates (so diagnostics interleave)."""
+    sys.path.insert(0, str(REPO))
+    from bench.bulk import _snippet
+
+    parts = ["# Big page\n"]
+    for i in range(n):
+        parts.append(_snippet(i))
+        if i % 500 == 7:
+            parts.append("```bash\ncurl 'https://api.example.com/v1/open\n```\n")  # unclosed quote
+        if i % 700 == 11:
+            parts.append("```bash\ncurl -X BREW https://api.example.com/v1/pot\n```\n")
+        if i % 900 == 13:
+            parts.append("```powershell\ncurl.exe https://api.example.com/v1/ps `\n  -H \"X-Api-Key: $env:KEY\"\n```\n")
+        if i % 400 == 5:
+            parts.append(_snippet(i))
+    return "\n".join(parts)
+
+
+def _run(args: list[str], jobs: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CURL2CONNECTOR_JOBS=jobs)
+    return subprocess.run([sys.executable, "-m", "converter", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.yaml"))}
+
+
+def test_a_long_page_converts_the_same_with_two_processes(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(_page(3000), encoding="utf-8")
+    one = _run(["convert", str(page), "-o", str(tmp_path / "one")], "1")
+    two = _run(["convert", str(page), "-o", str(tmp_path / "two")], "2")
+    assert one.returncode == two.returncode == 3  # the broken snippets are input errors
+    assert "unterminated single quote" in one.stderr and "page.md:94:6:" in one.stderr
+    # the same messages in the same order (the last line names the output directory)
+    assert one.stderr.splitlines()[-1].startswith("wrote 30")
+    assert two.stderr.splitlines()[:-1] == one.stderr.splitlines()[:-1]
+    a, b = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert len(a) > 3000 and a == b
+    report_one = _run(["convert", str(page), "--report", "json"], "1")
+    report_two = _run(["convert", str(page), "--report", "json"], "2")
+    assert report_one.stdout == report_two.stdout and report_one.stderr == report_two.stderr
