@@ -77,6 +77,18 @@ class LazySpan:
     def __repr__(self) -> str:
         return repr(self.resolve())
 
+    def __reduce__(self):
+        # explicit: the default would look up pickling hooks through __getattr__
+        if self._span is not None:
+            return (_resolved, (self._span,))
+        return (LazySpan, (self._make,))
+
+
+def _resolved(span: Span) -> LazySpan:
+    lazy = LazySpan(lambda: span)
+    lazy._span, lazy._make = span, None
+    return lazy
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -41,6 +41,7 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _RESOLVED_OAUTH2 = ("token_url", "authorization_url", "scope")  # settings, not credentials
 _HTTP_URL = re.compile(r"https?://[^\s/?#@]+(/[^\s#]*)?\Z")  # the schema's http_url
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_.$-]+\Z")  # template names every emitter split leaves whole
+PARALLEL_ITEMS = 1000  # requests from which a collection is shared out to a second core
 
 
 def _description(value: Any) -> str | None:
@@ -167,8 +168,9 @@ class PostmanLoader(RequestParts):
         self._note_scripts(self.data, ())
         self._collect_auth(self.data.get("auth"))
         chain = [(self.data.get("auth"), " of the collection", self.doc.span(("auth",)))]
-        requests: list[Request] = []
-        self._walk(items, ("item",), (), chain, self._pruning(self.data, None), requests)
+        plan: list = []
+        self._plan(items, ("item",), (), chain, self._pruning(self.data, None), plan)
+        requests = self._run(plan)
         if not requests and not any(d.severity == "error" for d in self.diagnostics):
             raise self.doc.error(("item",), "the collection has no requests", "empty-collection")
         secret = self._secret_names()
@@ -253,40 +255,81 @@ class PostmanLoader(RequestParts):
         if isinstance(body.get("raw"), str):
             self._note_json_credentials(body["raw"])
 
-    def _walk(self, items: list, path: tuple, folders: tuple, chain: list, pruning: bool | None,
-              out: list[Request]) -> None:
+    def _plan(self, items: list, path: tuple, folders: tuple, chain: list, pruning: bool | None,
+              plan: list) -> None:
+        """The walk, in document order: the notes about folders and odd items (diagnostics)
+        as they come, and one job per request item (see :meth:`_run`)."""
         for i, item in enumerate(items):
             ipath = self._path(item, path + (i,)) if isinstance(item, dict) else path + (i,)
             if not isinstance(item, dict):
-                self.diagnostics.append(Diagnostic("bad-item", "warning", f"{json_path(ipath)}: not an item: ignored",
-                                                   self.doc.span(ipath)))
+                plan.append(Diagnostic("bad-item", "warning", f"{json_path(ipath)}: not an item: ignored",
+                                       self.doc.span(ipath)))
                 continue
             name = item.get("name") if isinstance(item.get("name"), str) else ""
             if isinstance(item.get("item"), list):
+                start = len(self.diagnostics)
                 self._note_scripts(item, ipath)
+                plan.extend(self.diagnostics[start:])
+                del self.diagnostics[start:]
                 self._collect_auth(item.get("auth"))
                 where = f" of folder {_label(name)} at {json_path(ipath)}"
                 inner = [(item.get("auth"), where, self.doc.span(ipath + ("auth",)))] + chain
-                self._walk(item["item"], ipath + ("item",), folders + (name,), inner,
-                           self._pruning(item, pruning), out)
+                self._plan(item["item"], ipath + ("item",), folders + (name,), inner, self._pruning(item, pruning), plan)
             elif "request" in item:
-                self._note_scripts(item, ipath)
-                self._scan_credentials(item["request"])
-                try:
-                    req = self._request(item, ipath, name, folders, chain, self._pruning(item, pruning))
-                except _Skip as skip:
-                    self.diagnostics.append(skip.diagnostic)
-                    continue
-                out.append(req)
+                plan.append((item, ipath, name, folders, chain, self._pruning(item, pruning)))
             else:
-                self.diagnostics.append(Diagnostic("bad-item", "warning",
-                                                   f"{json_path(ipath)}: an item with neither request nor item[]: ignored",
-                                                   self.doc.span(ipath)))
+                plan.append(Diagnostic("bad-item", "warning",
+                                       f"{json_path(ipath)}: an item with neither request nor item[]: ignored",
+                                       self.doc.span(ipath)))
+
+    def _run(self, plan: list) -> list[Request]:
+        """The plan's requests, in order.  Request items are independent until
+        :meth:`_finish`, so a big collection shares them out to a second core
+        (:mod:`converter.parallel`); what each adds to the loader is merged here, in
+        document order, exactly as one walk would have added it."""
+        from .parallel import ordered_map
+
+        done = ordered_map(self._item, [step for step in plan if isinstance(step, tuple)], min_items=PARALLEL_ITEMS)
+        requests: list[Request] = []
+        for step in plan:
+            if isinstance(step, Diagnostic):
+                self.diagnostics.append(step)
+                continue
+            req, extras, diags, cred_vars, placeholder_vars, path_secrets = next(done)
+            self.diagnostics.extend(diags)
+            self._cred_vars |= cred_vars
+            for name, var in placeholder_vars.items():
+                self.placeholder_vars.setdefault(name, var)
+            self.path_secrets.update(path_secrets)
+            if req is not None:
+                key = id(req)
+                self._req_where[key], self._auth_where[key], self._path_vars[key], self._req_contexts[key] = extras
+                requests.append(req)
+        return requests
+
+    def _item(self, job: tuple) -> tuple:
+        """One request item → (request or None, its notes, and what it adds to the loader's
+        diagnostics, credential variables, placeholder variables and path secrets): the
+        same whichever process computes it."""
+        item, ipath, name, folders, chain, pruning = job
+        kept = self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets
+        self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets = [], set(), {}, {}
+        try:
+            self._note_scripts(item, ipath)
+            self._scan_credentials(item["request"])
+            try:
+                req, extras = self._request(item, ipath, name, folders, chain, pruning)
+            except _Skip as skip:
+                self.diagnostics.append(skip.diagnostic)
+                req, extras = None, None
+            return req, extras, self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets
+        finally:
+            self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets = kept
 
     # --- one request ---------------------------------------------------------------------
 
     def _request(self, item: dict, ipath: tuple, name: str, folders: tuple, chain: list,
-                 pruning: bool | None) -> Request:
+                 pruning: bool | None) -> tuple[Request, tuple]:
         span = self.doc.span(ipath)
         where = f"{json_path(ipath)} ({_label(name)})" if name else json_path(ipath)
         rpath = ipath if self.v1 else ipath + ("request",)
@@ -333,11 +376,7 @@ class PostmanLoader(RequestParts):
         desc = _description(r.get("description")) or _description(item.get("description"))
         req = Request(method, url, headers, body, auth, span, name=name or None, description=desc, folder=folders,
                       examples=examples, connector_description=self.connector_description, diagnostics=diags)
-        self._req_where[id(req)] = where
-        self._auth_where[id(req)] = awhere
-        self._path_vars[id(req)] = path_vars
-        self._req_contexts[id(req)] = self._contexts
-        return req
+        return req, (where, awhere, path_vars, self._contexts)
 
     @staticmethod
     def _hand_written_credential(url: str, headers: list[tuple[str, str]]) -> bool:

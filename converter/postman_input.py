@@ -14,9 +14,11 @@ line text is not kept in spans, because a collection line often holds a credenti
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import sys
+import weakref
 from array import array
 from dataclasses import dataclass
 from itertools import accumulate
@@ -70,6 +72,14 @@ def _refuse_constant(name: str):
     raise _Constant(name)
 
 
+# Every live document by id: what a pickled document stands for (see JsonDoc.__reduce__).
+_LIVE: "weakref.WeakValueDictionary[int, JsonDoc]" = weakref.WeakValueDictionary()
+
+
+def _live_doc(key: int) -> "JsonDoc":
+    return _LIVE[key]
+
+
 class JsonDoc:
     """A parsed JSON document that can tell where each of its nodes starts."""
 
@@ -81,6 +91,7 @@ class JsonDoc:
         self.warnings: list[Diagnostic] = []
         self._offsets: JsonOffsets | None = None
         self._lines: list[int] | None = None
+        _LIVE[id(self)] = self
         self._check_depth()
         dups: list[tuple[dict, str]] = []
 
@@ -181,7 +192,13 @@ class JsonDoc:
     def span(self, path: Path) -> LazySpan:
         """line:col of the node at ``path`` (line 0 when the path is not in the text),
         found when first read."""
-        return LazySpan(lambda: self._span_of(path))
+        return LazySpan(functools.partial(self._span_of, path))
+
+    def __reduce__(self):
+        # A span not yet resolved holds its document.  Pickled (a forked child sends its
+        # requests back, see converter.parallel) it names the document, never copies it:
+        # the process that loads it forked from the same one and holds the same document.
+        return (_live_doc, (id(self),))
 
     def _span_of(self, path: Path) -> Span:
         if self._offsets is None:

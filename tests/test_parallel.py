@@ -160,3 +160,56 @@ def test_a_long_page_converts_the_same_with_two_processes(tmp_path):
     report_one = _run(["convert", str(page), "--report", "json"], "1")
     report_two = _run(["convert", str(page), "--report", "json"], "2")
     assert report_one.stdout == report_two.stdout and report_one.stderr == report_two.stderr
+
+
+# --- every corpus case, shared out as far as it goes ----------------------------------------
+
+@pytest.fixture
+def share_everything(monkeypatch):
+    from converter import docs, postman
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(postman, "PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(docs, "_PARALLEL_RUNS", 1)
+
+
+def _postman_outcome(name: str) -> tuple:
+    from tests.test_postman import convert_case, diagnostics_text, report_text
+
+    from converter.yamlio import dump_yaml
+
+    try:
+        result = convert_case(name)
+    except Exception as exc:  # noqa: BLE001 - the same failure must happen both ways
+        return ("raised", type(exc).__name__, str(exc))
+    return dump_yaml(result.bundle()), diagnostics_text(result), report_text(result)
+
+
+def test_every_postman_case_loads_the_same_shared_out(share_everything, monkeypatch):
+    from tests.test_postman import CASES
+
+    child_items = 0
+    for name in CASES:
+        monkeypatch.setenv("CURL2CONNECTOR_JOBS", "1")
+        alone = _postman_outcome(name)
+        monkeypatch.setenv("CURL2CONNECTOR_JOBS", "2")
+        parallel.last_run["child"] = 0
+        shared = _postman_outcome(name)
+        child_items += parallel.last_run["child"]
+        assert shared == alone, name
+    assert child_items > 0  # the child's requests came back through the pipe (spans and all)
+    assert no_children_left()
+
+
+def test_every_docs_page_parses_the_same_shared_out(share_everything, monkeypatch):
+    from converter.docs import parse_doc
+
+    for page in sorted((REPO / "fixtures" / "docs").iterdir()):
+        kind = {".md": "markdown", ".rst": "rst", ".html": "html"}[page.suffix]
+        text = page.read_text(encoding="utf-8")
+        monkeypatch.setenv("CURL2CONNECTOR_JOBS", "1")
+        alone = parse_doc(text, kind, page.name)
+        monkeypatch.setenv("CURL2CONNECTOR_JOBS", "2")
+        shared = parse_doc(text, kind, page.name)
+        assert [repr(r) for r in shared[0]] == [repr(r) for r in alone[0]], page.name
+        assert [d.format() for d in shared[1]] == [d.format() for d in alone[1]], page.name
