@@ -137,6 +137,8 @@ class PostmanLoader(RequestParts):
 
     def _tok(self, text: str) -> str:
         """``{{name}}`` → template tokens (decided later: input argument or placeholder)."""
+        if "{{" not in text:
+            return text
         return VAR_RE.sub(lambda m: model.template(m.group(1)) if m.group(1) else m.group(0), text)
 
     def _note_credential(self, text: Any) -> None:

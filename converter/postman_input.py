@@ -284,6 +284,8 @@ def load_environment(text: str, source: str) -> tuple[list[EnvValue], bool, list
 
 def js_string(value: Any) -> str:
     """A JSON scalar as Postman turns it into text (``String(v)``; null → empty)."""
+    if type(value) is str:  # nearly always
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -61,6 +61,9 @@ MIME_TYPES = {
     "avi": "video/x-msvideo", "7z": "application/x-7z-compressed", "eml": "message/rfc822",
 }
 _JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"', re.S)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_AUTHORITY_END = re.compile(r"[^/?]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SCHEME_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^/?#]*)")
 
 
@@ -126,7 +129,7 @@ def split_outside(text: str, blank: str, sep: str) -> list[str]:
 
 
 def _label(name: str) -> str:
-    shown = re.sub(r"[\x00-\x1f\x7f]", " ", name)
+    shown = _CONTROL.sub(" ", name)
     return repr(shown if len(shown) <= 40 else shown[:40] + "…")
 
 
@@ -283,6 +286,8 @@ class RequestParts:
 
     def _resolve_authority(self, text: str) -> str | None:
         """Substitute the variables of the scheme and host part (None: one has no value)."""
+        if "{{" not in text:
+            return text
         for _ in range(MAX_PASSES + 1):
             m = _SCHEME_AUTHORITY.match(blank_variables(text))
             v = VAR_RE.search(text, m.start(1), m.end(1))
@@ -304,12 +309,12 @@ class RequestParts:
         blank = blank_variables(resolved)
         cut = blank.find("#")
         text, blank = (resolved, blank) if cut < 0 else (resolved[:cut], blank[:cut])
-        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text):
+        if not _SCHEME.match(text):
             text, blank = "http://" + text, "http://" + blank
             diags.append(Diagnostic("no-scheme", "warning", f"{where}: the URL has no scheme: Postman uses http://", span))
         start = text.index("://") + 3
         scheme = text[:start - 3]
-        end = start + re.match(r"[^/?]*", blank[start:]).end()
+        end = _AUTHORITY_END.match(blank, start).end()
         authority = text[start:end]
         q = blank.find("?", end)
         path, qmark, query = (text[end:], "", "") if q < 0 else (text[end:q], "?", text[q + 1:])
@@ -325,8 +330,8 @@ class RequestParts:
         no_value: set[str] = set()
         segments = []
         for seg in split_outside(path, bpath, "/"):
-            key = seg[1:].split(".", 1)[0]
-            if seg.startswith(":") and key and "{" not in key and "}" not in key:
+            key = seg[1:].split(".", 1)[0] if seg.startswith(":") else ""
+            if key and "{" not in key and "}" not in key:
                 # A path variable (Url#getPath): the name runs to the first ".", the rest stays.
                 suffix = seg[1 + len(key):]
                 value = pathvars.get(key)
@@ -365,6 +370,8 @@ class RequestParts:
             self._contexts.setdefault(tok.name, set()).add(context)
 
     def _encode_tokens(self, text: str, charset: frozenset) -> str:
+        if "{{" not in text and model.MARK_OPEN not in text:  # no variable: one literal run
+            return percent_encode(text, charset)
         return model.map_literals(self._tok(text), lambda lit: percent_encode(lit, charset))
 
     # --- headers --------------------------------------------------------------------------
