@@ -17,6 +17,8 @@ that mention curl are read line by line (a 10,000-example page is cut in ~0.2 s)
 :func:`parse_doc` runs the snippets through the ordinary shell parser and curl stage;
 consecutive bash snippets are parsed as one text (a blank line between them), which
 saves the per-call and dialect-detection cost on pages with thousands of examples.
+Blocks are cut and parsed in groups, and a long page's groups are shared out to a
+second core (:func:`iter_doc`, :mod:`converter.parallel`).
 """
 from __future__ import annotations
 
@@ -585,6 +587,12 @@ def _html_blocks(text: str) -> list[_Block]:
 
 def extract_snippets(text: str, kind: str, source: str = "<stdin>") -> list[Snippet]:
     """Every code block of a page that holds a curl command, cut down to its commands."""
+    blocks, doc = _curl_blocks(text, kind)
+    return _snippets(blocks, doc)
+
+
+def _curl_blocks(text: str, kind: str) -> tuple[list[_Block], list[str]]:
+    """The code blocks of a page that mention curl, and the page's lines."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r} (one of {', '.join(KINDS)})")
     if text.startswith("\ufeff"):
@@ -597,14 +605,16 @@ def extract_snippets(text: str, kind: str, source: str = "<stdin>") -> list[Snip
         blocks = _rst_blocks(doc)
     else:
         blocks = _html_blocks(text)
+    return [b for b in blocks if b.lines and any(_CURL_WORD.search(t) for t in b.lines)], doc
+
+
+def _snippets(blocks: list[_Block], doc: list[str]) -> list[Snippet]:
     out = []
     for block in blocks:
-        if block.lines and any(_CURL_WORD.search(t) for t in block.lines):
-            snippet = _snippet(block, doc)
-            if snippet is not None:
-                out.append(snippet)
+        snippet = _snippet(block, doc)
+        if snippet is not None:
+            out.append(snippet)
     return out
-
 
 
 def _join(group: list[Snippet]) -> Snippet:
@@ -637,24 +647,19 @@ def _batches(snippets: list[Snippet], shell_kind: str):
         yield "bash", run
 
 
-# Consecutive clean bash snippets are parsed together in runs of at most this many: one
-# parser call per run instead of one per snippet, and runs small enough to share out
-# between two cores (converter.parallel) and to confine a run that fails to parse.
+# Code blocks are cut into snippets and parsed in groups of this many: runs of clean bash
+# snippets within a group are parsed as one text (one parser call instead of one per
+# snippet), and groups are small enough to share out between two cores
+# (converter.parallel) and to confine a run that fails to parse.
 _RUN = 64
-
-
-def _units(snippets: list[Snippet], shell_kind: str):
-    for dialect, run in _batches(snippets, shell_kind):
-        for i in range(0, len(run), _RUN):
-            yield dialect, run[i:i + _RUN]
 
 
 def iter_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str = "auto",
              files: curl.FileSource | None = None):
-    """``(requests, diagnostics)`` per run of snippets, in page order (see :func:`parse_doc`).
+    """``(requests, diagnostics)`` per group of code blocks, in page order (see :func:`parse_doc`).
 
-    Runs are independent, so a long page is shared between two cores: a forked child
-    parses runs from the end of the page while the caller consumes the first ones."""
+    Groups are independent, so a long page is shared between two cores: a forked child
+    takes groups from the end of the page while the caller consumes the first ones."""
     from .api import parse_commands  # api is the public façade; imported late to stay out of its way
     from .parallel import ordered_map
 
@@ -682,33 +687,38 @@ def iter_doc(text: str, kind: str, source: str = "<stdin>", *, shell_kind: str =
             if not any(d.severity == "error" for d in req.diagnostics):
                 requests.append(req)
 
-    def unit(job: tuple[str, list[Snippet]]) -> tuple[list[Request], list[Diagnostic]]:
-        dialect, run = job
+    def group(blocks: list[_Block]) -> tuple[list[Request], list[Diagnostic], int]:
         requests: list[Request] = []
         diags: list[Diagnostic] = []
-        if len(run) > 1:
-            joined = _join(run)
-            try:
-                commands = parse_commands(joined.text, source, dialect)
-            except ConverterError:
-                pass  # one of them does not parse: take them one by one to say which
-            else:
-                add(joined, commands, requests, diags)
-                return requests, diags
-        for sn in run:
-            commands = parse(sn, dialect, diags)
-            if commands is not None:
-                add(sn, commands, requests, diags)
-        return requests, diags
+        snippets = _snippets(blocks, doc)
+        for dialect, run in _batches(snippets, shell_kind):
+            if len(run) > 1:
+                joined = _join(run)
+                try:
+                    commands = parse_commands(joined.text, source, dialect)
+                except ConverterError:
+                    pass  # one of them does not parse: take them one by one to say which
+                else:
+                    add(joined, commands, requests, diags)
+                    continue
+            for sn in run:
+                commands = parse(sn, dialect, diags)
+                if commands is not None:
+                    add(sn, commands, requests, diags)
+        return requests, diags, len(snippets)
 
-    snippets = extract_snippets(text, kind, source)
-    yield from ordered_map(unit, list(_units(snippets, shell_kind)), min_items=_PARALLEL_RUNS)
-    if not snippets:
+    blocks, doc = _curl_blocks(text, kind)
+    groups = [blocks[i:i + _RUN] for i in range(0, len(blocks), _RUN)]
+    found = 0
+    for requests, diags, snippets in ordered_map(group, groups, min_items=_PARALLEL_RUNS):
+        found += snippets
+        yield requests, diags
+    if not found:
         yield [], [Diagnostic("no-curl", "warning", f"no curl command in any code block of this {kind} page",
                               Span(1, 1, source, ""))]
 
 
-# A page with fewer runs than this (about 2,000 snippets) is parsed in one process.
+# A page with fewer groups than this (about 2,000 curl blocks) is parsed in one process.
 _PARALLEL_RUNS = 32
 
 
