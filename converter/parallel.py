@@ -29,6 +29,7 @@ import os
 import pickle
 import signal
 import struct
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -45,8 +46,12 @@ last_run = {"child": 0}
 
 
 def workers() -> int:
-    """Cores this process may use (1 when forking is off or impossible)."""
+    """Cores this process may use (1 when forking is off, impossible or unsafe)."""
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return 1
+    if threading.active_count() > 1:
+        # another thread may hold a lock (imports, logging) at the fork: the child would
+        # wait for it forever
         return 1
     env = os.environ.get("CURL2CONNECTOR_JOBS", "")
     if env.strip().isdigit():

@@ -213,3 +213,18 @@ def test_every_docs_page_parses_the_same_shared_out(share_everything, monkeypatc
         shared = parse_doc(text, kind, page.name)
         assert [repr(r) for r in shared[0]] == [repr(r) for r in alone[0]], page.name
         assert [d.format() for d in shared[1]] == [d.format() for d in alone[1]], page.name
+
+
+def test_no_fork_while_other_threads_run():
+    import threading
+
+    parent, release = os.getpid(), threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert parallel.workers() == 1
+        assert all(parallel.ordered_map(lambda _x: os.getpid() == parent, range(1000), min_items=1))
+    finally:
+        release.set()
+        other.join()
+    assert parallel.workers() == 2
