@@ -14,7 +14,6 @@ line text is not kept in spans, because a collection line often holds a credenti
 from __future__ import annotations
 
 import bisect
-import functools
 import json
 import re
 import sys
@@ -72,12 +71,31 @@ def _refuse_constant(name: str):
     raise _Constant(name)
 
 
-# Every live document by id: what a pickled document stands for (see JsonDoc.__reduce__).
+# Every live document by id: what a pickled span's document stands for (see _NodeSpan).
 _LIVE: "weakref.WeakValueDictionary[int, JsonDoc]" = weakref.WeakValueDictionary()
 
 
-def _live_doc(key: int) -> "JsonDoc":
-    return _LIVE[key]
+class _NodeSpan:
+    """Works out the span of one node of a document (see JsonDoc.span).
+
+    Pickled (a forked child sends its requests back, see converter.parallel) it names its
+    document instead of copying it: the process that loads it forked from the same one and
+    holds the same document at the same id."""
+
+    __slots__ = ("doc", "path")
+
+    def __init__(self, doc: "JsonDoc", path: Path) -> None:
+        self.doc, self.path = doc, path
+
+    def __call__(self) -> Span:
+        return self.doc._span_of(self.path)
+
+    def __reduce__(self):
+        return (_node_span, (id(self.doc), self.path))
+
+
+def _node_span(key: int, path: Path) -> _NodeSpan:
+    return _NodeSpan(_LIVE[key], path)
 
 
 class JsonDoc:
@@ -192,13 +210,7 @@ class JsonDoc:
     def span(self, path: Path) -> LazySpan:
         """line:col of the node at ``path`` (line 0 when the path is not in the text),
         found when first read."""
-        return LazySpan(functools.partial(self._span_of, path))
-
-    def __reduce__(self):
-        # A span not yet resolved holds its document.  Pickled (a forked child sends its
-        # requests back, see converter.parallel) it names the document, never copies it:
-        # the process that loads it forked from the same one and holds the same document.
-        return (_live_doc, (id(self),))
+        return LazySpan(_NodeSpan(self, path))
 
     def _span_of(self, path: Path) -> Span:
         if self._offsets is None:
