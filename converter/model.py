@@ -19,7 +19,7 @@ Keeping values as strings means ordinary string operations (split on ``?``,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterator, NamedTuple, Union
 
 from .errors import Diagnostic, Span
@@ -120,6 +120,20 @@ def render(value: str, *, shell: str = "<<{}>>", tmpl: str = "{{{{{{{}}}}}}}", p
 # --- the request model ------------------------------------------------------
 
 
+def _pickled_as_tuple(cls):
+    """Pickle as the class and its fields in order: a forked child sends thousands of
+    requests back (converter.parallel), and rebuilding from a tuple loads 2x as fast as
+    the default (an attribute dictionary per object)."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __reduce__(self):
+        return cls, tuple([getattr(self, n) for n in names])
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_as_tuple
 @dataclass
 class FormPart:
     """One ``-F`` / ``--form-string`` part or a Postman formdata entry."""
@@ -131,6 +145,7 @@ class FormPart:
     filename: str | None = None  # ;filename= override
 
 
+@_pickled_as_tuple
 @dataclass
 class Body:
     """Exactly one of ``text``, ``file``, ``form`` is set."""
@@ -140,6 +155,7 @@ class Body:
     form: list[FormPart] | None = None
 
 
+@_pickled_as_tuple
 @dataclass
 class Auth:
     """A credential given apart from the headers and query.
@@ -161,6 +177,7 @@ class Auth:
     span: Span | None = None
 
 
+@_pickled_as_tuple
 @dataclass
 class Request:
     """One HTTP request as the source describes it, before auth and secrets passes.
