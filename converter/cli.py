@@ -313,19 +313,20 @@ def _write_tree(root: Path, files: dict[str, str], force: bool) -> list[str]:
     Without ``--force`` an existing file that would change stops the run before
     anything is written; with it, stale definition files are removed too.
     """
-    listing: dict[Path, set[str]] = {}  # one listdir per directory, not one stat per file
+    listing: dict[str, set[str]] = {}  # one listdir per directory, not one stat per file
     clashes, changed = [], []
     for rel, text in files.items():
-        target = root / rel
-        present = listing.get(target.parent)
+        sub, _, name = rel.rpartition("/")
+        present = listing.get(sub)
         if present is None:
-            if target.parent.exists() and not target.parent.is_dir():
-                raise ConverterError("write-failed", f"cannot write to {root}: {target.parent.name} is not a directory",
+            folder = root / sub
+            if folder.exists() and not folder.is_dir():
+                raise ConverterError("write-failed", f"cannot write to {root}: {folder.name} is not a directory",
                                      None, ExitStatus.USAGE)
-            present = listing[target.parent] = set(os.listdir(target.parent)) if target.parent.is_dir() else set()
-        if target.name in present:
+            present = listing[sub] = set(os.listdir(folder)) if folder.is_dir() else set()
+        if name in present:
             try:
-                if target.read_text(encoding="utf-8") == text:
+                if (root / rel).read_text(encoding="utf-8") == text:
                     continue
             except (OSError, UnicodeDecodeError):
                 pass
@@ -339,12 +340,13 @@ def _write_tree(root: Path, files: dict[str, str], force: bool) -> list[str]:
     try:
         root.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".c2c-", dir=root))
-        made: set[Path] = set()
+        made: set[str] = set()
         for rel in changed:
-            path = stage / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+            path = os.path.join(stage, rel)  # strings: a Path per file costs more than the write
+            parent = os.path.dirname(path)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
                 data = memoryview(files[rel].encode("utf-8"))
