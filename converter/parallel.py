@@ -49,9 +49,7 @@ def workers() -> int:
     """Cores this process may use (1 when forking is off, impossible or unsafe)."""
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
         return 1
-    if threading.active_count() > 1:
-        # another thread may hold a lock (imports, logging) at the fork: the child would
-        # wait for it forever
+    if _other_threads():
         return 1
     env = os.environ.get("CURL2CONNECTOR_JOBS", "")
     if env.strip().isdigit():
@@ -60,6 +58,12 @@ def workers() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - macOS
         return os.cpu_count() or 1
+
+
+def _other_threads() -> bool:
+    # another thread may hold a lock (imports, logging) at the fork: the child would wait
+    # for it forever
+    return threading.active_count() > 1
 
 
 def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | None = None) -> Iterator[R]:
