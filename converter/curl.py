@@ -195,7 +195,7 @@ class _Builder:
                 options_done = True
                 continue
             if v.startswith("--"):
-                if model.has_tokens(partition_literal(v, "=")[0]):
+                if model.MARK_OPEN in v and model.has_tokens(partition_literal(v, "=")[0]):
                     self.error("variable-option", _VARIABLE_OPTION.format("name comes"), w.span)
                     continue
                 opt, enabled, candidates = lookup_long(v[2:])

@@ -47,8 +47,14 @@ def masked(value: str) -> str:
 def find_literal(value: str, chars: str, start: int = 0) -> int:
     """Index of the first of ``chars`` in literal text at or after ``start``, or -1."""
     text = masked(value)
-    hits = [k for k in (text.find(c, start) for c in chars) if k >= 0]
-    return min(hits, default=-1)
+    if len(chars) == 1:  # the usual call: one separator
+        return text.find(chars, start)
+    best = -1
+    for c in chars:
+        k = text.find(c, start)
+        if k >= 0 and (best < 0 or k < best):
+            best = k
+    return best
 
 
 def rfind_literal(value: str, chars: str) -> int:

@@ -19,12 +19,34 @@ import re
 
 __all__ = ["may_be_windows", "detect_shell", "CMD_PROMPT"]
 
+# Every sign of cmd.exe or PowerShell, as one pattern: the definition (the tests check
+# may_be_windows against it).  Searching it costs ~14 us on a 150-character command (no
+# literal prefix, case folding, a dozen alternatives tried at every position), about as
+# much as parsing the command, so may_be_windows asks the same question in cheap parts.
 _ANY_WINDOWS_SIGN = re.compile(
     r"""[\^`%]|''|""|\$\{?env:|@['"]|<#|--%|^[ \t]*@?(?:rem|::)|^PS |[A-Za-z]:\\|['"][ \t]*\|""", re.M | re.I)
+# The alternatives that need a regex, each behind the plain substring it cannot match
+# without (re.I kept where the definition has it: it also folds K, s, i to their Unicode
+# look-alikes).  `--%` holds a "%", so the character test covers it.
+_ENV_SIGN = re.compile(r"\$\{?env:", re.I)
+_AT_QUOTE = re.compile(r"@['\"]")
+_DRIVE = re.compile(r"[A-Za-z]:\\", re.I)
+_QUOTE_PIPE = re.compile(r"['\"][ \t]*\|")
+# a line start is the text's start or a "\n": the second form has a literal prefix
+_LINE_SIGN = r"[ \t]*@?(?:rem|::)|PS "
+_FIRST_LINE_SIGN = re.compile(_LINE_SIGN, re.I)
+_NEXT_LINE_SIGN = re.compile(r"\n(?:" + _LINE_SIGN + ")", re.I)
 
 
 def may_be_windows(text: str) -> bool:
-    return _ANY_WINDOWS_SIGN.search(text) is not None
+    """Whether ``_ANY_WINDOWS_SIGN`` occurs in ``text`` (same answer, ~10x faster)."""
+    return ("^" in text or "`" in text or "%" in text or "''" in text or '""' in text or "<#" in text
+            or ("$" in text and _ENV_SIGN.search(text) is not None)
+            or ("@" in text and _AT_QUOTE.search(text) is not None)
+            or (":\\" in text and _DRIVE.search(text) is not None)
+            or ("|" in text and _QUOTE_PIPE.search(text) is not None)
+            or _FIRST_LINE_SIGN.match(text) is not None
+            or ("\n" in text and _NEXT_LINE_SIGN.search(text) is not None))
 
 
 # A pasted prompt "C:\Users\me>" counts only when a curl command follows it: a line

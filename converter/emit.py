@@ -30,6 +30,7 @@ _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?
 _HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s\x00-\x20\x7f-\x9f\ufeff/?#@\[\]\\<>\"`{}|^%]+)$")
 _JUNK = re.compile(r"[\x00-\x20\x7f]")
 _HOST_PORT_RE = re.compile(r"^(\[[^\]]*\]|[^:]*)(?::([0-9]*))?$")
+_DEFAULT_PORT = {"http": "80", "https": "443"}
 
 
 @dataclass
@@ -107,8 +108,7 @@ def split_url(url: str, req: Request) -> Url:
         if int(port) > 65535:
             raise ConverterError("bad-url", "the URL's port is out of range (0-65535)", req.span)
         port = str(int(port))  # curl connects to port 443 for `:0443`
-    default = {"http": "80", "https": "443"}[scheme]
-    if port == default:
+    if port == _DEFAULT_PORT[scheme]:
         port = None
     query: list[tuple[str, str | None]] = []
     if m["query"]:
@@ -249,15 +249,14 @@ def _render(value: str) -> str:
     """Tokens → output syntax: shell vars and placeholders ``<<NAME>>``, templates ``{{{name}}}``."""
     if model.MARK_OPEN not in value:
         return value
-    out = []
-    for p in model.parts(value):
-        if isinstance(p, model.Lit):
-            out.append(p.text)
-        elif p.kind == model.TEMPLATE:
-            out.append("{{{" + naming.arg_name(p.name) + "}}}")
-        else:
-            out.append("<<" + placeholder_name(p.name) + ">>")
-    return "".join(out)
+    # the text between tokens is kept as it is (what model.parts calls literal parts)
+    return model._TOKEN_RE.sub(_render_token, value)
+
+
+def _render_token(m: re.Match) -> str:
+    if m.group(1) == model.TEMPLATE:
+        return "{{{" + naming.arg_name(m.group(2)) + "}}}"
+    return "<<" + placeholder_name(m.group(2)) + ">>"
 
 
 def _args_in(value: str, into: dict[str, None]) -> None:
@@ -317,20 +316,61 @@ class Result:
 
 def _values(doc: dict) -> str:
     """The text an action writes out (every string value, its field names left out)."""
+    # Documents are flat fields, lists of flat items (headers, query, form parts, input
+    # args) and flat auth blocks: two explicit levels cover them without a call per
+    # value; anything nested deeper goes through _walk.  Same strings, same order.
     out: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(doc)
+    add = out.append
+    for v in doc.values():
+        if v.__class__ is str:
+            add(v)
+        elif isinstance(v, list):
+            for item in v:
+                if isinstance(item, dict):
+                    for x in item.values():
+                        if x.__class__ is str:
+                            add(x)
+                        elif isinstance(x, (dict, list, str)):
+                            _walk(x, out)
+                else:
+                    _walk(item, out)
+        elif isinstance(v, dict):
+            for x in v.values():
+                if x.__class__ is str:
+                    add(x)
+                elif isinstance(x, (dict, list, str)):
+                    _walk(x, out)
+        elif isinstance(v, str):
+            add(v)
     return "\n".join(out)
+
+
+def _content_key(name: str | None, action: dict) -> tuple:
+    """What makes two actions the same request: the source's name and every field but the
+    action's name, in order, as it is now (later patches do not change a stored key).  A
+    tuple of the values (lists of flat items as tuples of their items), half the cost of
+    the ``repr`` it replaces; it compares the same for the values an action holds (str,
+    None, True).  (The caller compares by repr a key that holds something unhashable.)"""
+    out: list = [name]
+    for k, v in action.items():
+        if k == "name":
+            continue
+        if v.__class__ is list:
+            v = tuple(tuple(item.items()) if item.__class__ is dict else item for item in v)
+        out.append((k, v))
+    return tuple(out)
+
+
+def _walk(node, out: list[str]) -> None:
+    """Every string under ``node``, depth first, into ``out``."""
+    if isinstance(node, str):
+        out.append(node)
+    elif isinstance(node, dict):
+        for v in node.values():
+            _walk(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _walk(v, out)
 
 
 # action fields whose text is the request's own (names are made, not copied)
@@ -352,7 +392,7 @@ class Emitter:
         self._conn_names = naming.UniqueNames()
         self._action_names = naming.UniqueNames()
         self.actions: list[dict] = []
-        self._seen: dict[str, dict] = {}
+        self._seen: dict[tuple, dict] = {}  # _content_key → the action written for it
         self.diagnostics: list[Diagnostic] = []
         self._settled = 0  # guarded secrets every action was checked against
         self._hosts_checked = 0  # connectors there were at the last settle
@@ -371,7 +411,7 @@ class Emitter:
         conn = self._conn_by_key.get(key)
         created = conn is None
         if created:
-            conn = self._new_connector(base_name, url, auth, req)
+            conn = self._new_connector(base_name, url, auth, req, key)
         mark = self.ph.mark()
         try:
             action = self._action(req, url, auth, conn)
@@ -386,11 +426,14 @@ class Emitter:
             action = self._action(req, url, auth, conn)
         # the same request seen twice (docs repeat examples) is written once; the name is
         # handed out only after that check, so a duplicate consumes none
-        same = repr([req.name] + [(k, v) for k, v in action.items() if k != "name"])
-        if same in self._seen:
-            return self._seen[same]
+        same = _content_key(req.name, action)
+        try:
+            seen = self._seen.setdefault(same, action)  # one lookup: stored unless seen
+        except TypeError:  # something unhashable deeper down: compared by its repr
+            seen = self._seen.setdefault(("repr", repr(same)), action)
+        if seen is not action:
+            return seen
         action["name"] = self._action_names.take(action["name"])
-        self._seen[same] = action
         self.actions.append(action)
         return action
 
@@ -402,7 +445,9 @@ class Emitter:
         if mark == self._settled and self._hosts_checked == len(self.connectors):
             return
         since, self._settled = self._settled, mark
-        for action in self.actions:
+        # (with no secret found since the last call, or none at all, the loops below would
+        # find nothing: a run without secrets does not walk its documents)
+        for action in self.actions if mark > since else ():
             found = self.ph.found_in(_values(action), since)
             if found:
                 self._patch(action, sorted(found, key=lambda s: (-len(s), s)))
@@ -415,7 +460,7 @@ class Emitter:
         # A base URL (or an auth pattern) cannot take a placeholder there: a connector that holds
         # a secret of the run, in any letter case (hosts are lower-cased), is withheld with its
         # actions (an input error), never written with it.  Its name may hold the secret too.
-        for conn in self.connectors:
+        for conn in self.connectors if mark else ():
             if conn["name"] not in self.withheld and self.ph.found_in_folded(_values(conn)):
                 self.withheld.add(conn["name"])
                 shown = "a connector" if self.ph.found_in_folded(conn["name"]) else f"connector {conn['name']}"
@@ -467,7 +512,7 @@ class Emitter:
             return url
         return self.base_url.rstrip("/") + slash + tail
 
-    def _new_connector(self, base_name: str, url: Url, auth: AuthFound, req: Request) -> dict:
+    def _new_connector(self, base_name: str, url: Url, auth: AuthFound, req: Request, key: tuple) -> dict:
         name = self._conn_names.take(base_name)
         doc: dict = {"name": name}
         if req.connector_description:
@@ -480,7 +525,7 @@ class Emitter:
             self.diagnostics.append(Diagnostic("plain-http", "warning",
                                                f"connector {name}: the platform wants https; http kept as written", req.span))
         self.connectors.append(doc)
-        self._conn_by_key[(url.base_url, auth.signature())] = doc
+        self._conn_by_key[key] = doc
         return doc
 
     def _action(self, req: Request, url: Url, auth: AuthFound, conn: dict) -> dict:

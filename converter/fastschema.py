@@ -88,6 +88,16 @@ def _all_of(checks: list[Validator]) -> Validator:
     checks = [c for c in checks if c is not _always]
     if not checks:
         return _always
+    if len(checks) > 2:  # one loop instead of a chain of calls (a connector has five checks)
+        every = tuple(checks)
+
+        def all_hold(x: Any) -> bool:
+            for check in every:
+                if not check(x):
+                    return False
+            return True
+
+        return all_hold
     fn = checks[-1]
     for check in reversed(checks[:-1]):
         fn = _both(check, fn)
@@ -154,7 +164,15 @@ class _Compiler:
         if string is not None:
             checks.append(string)
             s = {k: v for k, v in s.items() if k not in ("type", "pattern", "minLength", "maxLength")}
-        if "type" in s:
+        # `type: object` with the object keywords, and `type: array` with `items`, become one
+        # closure each (below) that also tests the type: a call less per object and array,
+        # the bulk of a document (the checks are a conjunction: their order is free)
+        fused = s.get("type") if s.get("type") in ("object", "array") else None
+        if fused == "object" and not ("properties" in s or "additionalProperties" in s or "required" in s):
+            fused = None
+        if fused == "array" and "items" not in s:
+            fused = None
+        if "type" in s and fused is None:
             names = [s["type"]] if isinstance(s["type"], str) else list(s["type"])
             if any(n not in _TYPES for n in names):
                 raise UnsupportedSchema(f"unknown type in {names}")
@@ -181,21 +199,31 @@ class _Compiler:
             checks.append(lambda x: not isinstance(x, list) or len(x) <= i_max)
         if "items" in s:
             item = sub(s["items"], root)
+            strict = fused == "array"
 
             def items(x: Any) -> bool:
                 if isinstance(x, list):
                     for i in x:
                         if not item(i):
                             return False
-                return True
+                    return True
+                return not strict  # `type: array` fused in: anything else fails
 
             checks.append(items)
         if "properties" in s or "additionalProperties" in s or "required" in s:
-            checks.append(self._object(s, root))
-        for keyword, combine in (("allOf", all), ("anyOf", any)):
-            if keyword in s:
-                parts = tuple(sub(p, root) for p in s[keyword])
-                checks.append(lambda x, parts=parts, combine=combine: combine(p(x) for p in parts))
+            checks.append(self._object(s, root, fused == "object"))
+        if "allOf" in s:  # every part must hold: they join this schema's own checks
+            checks.extend(sub(p, root) for p in s["allOf"])
+        if "anyOf" in s:
+            any_of = tuple(sub(p, root) for p in s["anyOf"])
+
+            def any_part(x: Any) -> bool:
+                for p in any_of:
+                    if p(x):
+                        return True
+                return False
+
+            checks.append(any_part)
         if "oneOf" in s:
             one_of = tuple(sub(p, root) for p in s["oneOf"])
             checks.append(lambda x: sum(1 for p in one_of if p(x)) == 1)
@@ -209,14 +237,24 @@ class _Compiler:
             checks.append(lambda x: then(x) if cond(x) else other(x))
         if "dependentSchemas" in s:
             deps = tuple((name, sub(d, root)) for name, d in s["dependentSchemas"].items())
-            checks.append(lambda x: not isinstance(x, dict) or all(d(x) for name, d in deps if name in x))
+
+            def dependents(x: Any) -> bool:  # a loop, not all() over a generator: one per action
+                if isinstance(x, dict):
+                    for name, d in deps:
+                        if name in x and not d(x):
+                            return False
+                return True
+
+            checks.append(dependents)
         if "$ref" in s:
             target, target_root = self._resolve(s["$ref"], root)
             checks.append(sub(target, target_root))
         return checks
 
-    def _object(self, s: dict, root: Any) -> Validator:
-        """properties + additionalProperties + required, in one pass over the keys."""
+    def _object(self, s: dict, root: Any, strict: bool = False) -> Validator:
+        """properties + additionalProperties + required, in one pass over the keys
+        (``strict``: with ``type: object``, so that anything but a dict fails)."""
+        lenient = not strict
         props = {name: self.compile(p, root) for name, p in s.get("properties", {}).items()}
         extra = self.compile(s.get("additionalProperties", True), root)
         required = tuple(s.get("required", ()))
@@ -229,7 +267,7 @@ class _Compiler:
 
             def check_named(x: Any) -> bool:
                 if not isinstance(x, dict):
-                    return True
+                    return lenient
                 for name in required:
                     if name not in x:
                         return False
@@ -242,7 +280,7 @@ class _Compiler:
 
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
-                return True
+                return lenient
             for name in required:
                 if name not in x:
                     return False

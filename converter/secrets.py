@@ -85,6 +85,12 @@ class SecretIndex:
         self._at: dict[str, int] = {}  # secret → its position in ``secrets``
         self._grams: dict[str, list[tuple[str, int]]] = {}  # gram → (secret, offset)
         self._counts: dict[str, int] = {}  # how many secrets hold each gram
+        # ``secrets[:_indexed]`` are in the gram index.  The index is built only when a
+        # find first needs it (more than _DIRECT secrets to look for): a run with a few
+        # secrets, nearly every run, never pays for it.  Built late, it takes the secrets
+        # in the order they came, so it is the very index that adding each one would
+        # have built (a gram's count is the count of the secrets added before it).
+        self._indexed = 0
         for secret in secrets:
             self.add(secret)
 
@@ -93,6 +99,8 @@ class SecretIndex:
             return
         self._at[secret] = len(self.secrets)
         self.secrets.append(secret)
+
+    def _index(self, secret: str) -> None:
         counts, last = self._counts, len(secret) - _GRAM
         for gram in {secret[i:i + _GRAM] for i in range(last + 1)}:
             counts[gram] = counts.get(gram, 0) + 1
@@ -105,6 +113,9 @@ class SecretIndex:
         (in a deterministic order: by registration for few, by position for many)."""
         if len(self.secrets) - since <= _DIRECT:
             return [s for s in self.secrets[since:] if s in text]
+        while self._indexed < len(self.secrets):  # catch up: each secret is indexed once
+            self._index(self.secrets[self._indexed])
+            self._indexed += 1
         grams, at, found = self._grams, self._at, {}
         for p in range(0, len(text) - _GRAM + 1, _GRAM):
             bucket = grams.get(text[p:p + _GRAM])
@@ -314,21 +325,25 @@ class Placeholders:
 
     def scan(self, value: str, name: str, where: str) -> str:
         """Replace known-format tokens inside any value (bodies, paths, other headers)."""
+        if model.MARK_OPEN not in value:  # plain text, the usual value: no variables to note
+            return self._replace_hits(value, name, where)
         self.note_shell_vars(value, where)
+        return model.map_literals(value, lambda text: self._replace_hits(text, name, where))
 
-        def repl(text: str) -> str:
-            hits = self._hits(text)
-            if not hits:
-                return text
-            out, pos = [], 0
-            for start, end, _fmt in hits:
-                out.append(text[pos:start])
-                out.append(self.literal(text[start:end], name, where))
-                pos = end
-            out.append(text[pos:])
-            return "".join(out)
-
-        return repl(value) if model.MARK_OPEN not in value else model.map_literals(value, repl)
+    def _replace_hits(self, text: str, name: str, where: str) -> str:
+        """``text`` (literal) with every hit of :meth:`_hits` a placeholder."""
+        if len(text) < MIN_KNOWN_LENGTH:  # shorter than any guarded secret, and find_secrets
+            return text                   # looks at 10 characters or more: nothing to find
+        hits = self._hits(text)
+        if not hits:
+            return text
+        out, pos = [], 0
+        for start, end, _fmt in hits:
+            out.append(text[pos:start])
+            out.append(self.literal(text[start:end], name, where))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
         """Known-format tokens plus every secret this run already knows (a key given

@@ -170,6 +170,19 @@ def _alternation(kinds: list[tuple[str, str]]) -> re.Pattern:
 _ITEM_RE = _alternation(_TERMINALS)
 _HEREDOC_AHEAD = re.compile(_S + r"[0-9]*<<")
 
+# A word of unquoted text and quotes that expand nothing (the `lit` piece without "{",
+# `sq`, or `dq` without \ $ ` {), after the separators before it and ending at a blank or
+# at the end of its ``words`` token (finditer's ``endpos``): what most words are.  Either
+# kind of quote, not both, so that dropping the quote characters gives the word's value.
+_PLAIN_LIT = r"[^ \t\n'\"\\$`;&|()<>{]++"
+_PLAIN_WORD = re.compile(r"(?:[ \t]|\\\n)*+((?:" + _PLAIN_LIT + r"|(')[^']*+')++|(?:" + _PLAIN_LIT
+                         + r"|(\")[^\"\\$`{]*+\")++)(?=[ \t]|\Z)")  # groups: the word, a ', a \"
+_SEP_RE = re.compile(r"(?:[ \t]|\\\n)*+")
+_NEWLINE = re.compile("\n")
+# Span and Word are named tuples built once per word: tuple.__new__ skips their
+# Python-level constructor (a third of the cost of making one)
+_new_tuple = tuple.__new__
+
 
 class _Body:
     """A here-document body, read after the line of its operator; a token like the matches."""
@@ -283,7 +296,7 @@ class _Parser:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.lines: dict[int, str] = {}  # line index -> its text, as spans need them
         self.commands: list[_Cmd] = []
         self.cmd = _Cmd()
@@ -301,7 +314,7 @@ class _Parser:
             line = self.lines[i] = self.text[start:] if stop < 0 else self.text[start:stop]
         stop = start + len(line)
         length = (offset + 1 if end is None else end if end < stop else stop) - offset
-        return Span(i + 1, offset - start + 1, self.source, line, length if length > 0 else 1)
+        return _new_tuple(Span, (i + 1, offset - start + 1, self.source, line, length if length > 0 else 1))
 
     def fail(self, code: str, message: str, offset: int, length: int = 1) -> ConverterError:
         return ConverterError(code=code, message=message, span=self.span(offset, offset + length))
@@ -364,21 +377,51 @@ class _Parser:
 
     # words ----------------------------------------------------------------
     def words(self, start: int, end: int) -> None:
+        """The words of one ``words`` token.  Most words are plain text and quotes without
+        expansions (``-H``, ``'Content-Type: a/b'``, ``"x y"``): one match reads such a word
+        whole; any other word is read piece by piece (:meth:`pieces`)."""
+        text, pos = self.text, start
+        plain, append = _PLAIN_WORD.match, self.cmd.words.append
+        while pos < end:
+            m = plain(text, pos, end)
+            if m is None:
+                pos = _SEP_RE.match(text, pos, end).end()
+                if pos >= end:
+                    return
+                pos = self.pieces(pos, end)
+                continue
+            raw, sq, dq = m.groups()
+            wstart, pos = m.start(1), m.end()
+            # the quotes are the only characters a plain word drops (its quoted parts
+            # cannot hold the other kind's quote character, see _PLAIN_WORD)
+            value = raw.replace("'", "") if sq else raw.replace('"', "") if dq else raw
+            if self.target is None and not self.assigning:  # an argument: add_word's last line
+                if "{{" in value:
+                    value = _templates(value)
+                append(_new_tuple(Word, (value, self.span(wstart, pos))))
+                continue
+            # as in pieces: an assignment starts with an unquoted piece (no name
+            # character is a quote, so matching the whole word tells the same)
+            assignment = (self.assigning and self.target is None and raw[0] not in "'\""
+                          and _ASSIGN_RE.match(raw) is not None)
+            self.add_word(value, wstart, pos, assignment)
+
+    def pieces(self, start: int, end: int) -> int:
+        """One word read piece by piece from ``start`` (no separator there); returns where
+        the word ended."""
         text = self.text
-        buf: list[str] | None = None  # the open word's parts
-        wstart = 0
+        buf: list[str] = []  # the word's parts
         assignment = False
+        first = True
         for m in _PIECE_RE.finditer(text, start, end):
             kind = m.lastgroup
             if kind == "blank":
-                if buf is not None:
-                    self.add_word(buf, wstart, m.start(), assignment)
-                    buf = None
-                continue
+                self.add_word("".join(buf), start, m.start(), assignment)
+                return m.end()
             if kind == "cont":
                 continue
-            if buf is None:
-                buf, wstart = [], m.start()
+            if first:
+                first = False
                 assignment = (self.assigning and kind == "lit" and self.target is None
                               and _ASSIGN_RE.match(m.group()) is not None)
             if kind == "lit":
@@ -405,11 +448,10 @@ class _Parser:
                 self.expand(_DQ_RE, m.start() + 2, m.end() - 1, buf)
             elif kind == "dollar" or kind == "bsend" or kind == "bother":
                 buf.append(m.group())
-        if buf is not None:
-            self.add_word(buf, wstart, end, assignment)
+        self.add_word("".join(buf), start, end, assignment)
+        return end
 
-    def add_word(self, buf: list[str], start: int, end: int, assignment: bool) -> None:
-        value = "".join(buf)
+    def add_word(self, value: str, start: int, end: int, assignment: bool) -> None:
         if "{{" in value:
             value = _templates(value)
         if self.target is not None:
@@ -424,7 +466,7 @@ class _Parser:
                 and end - start == len(value):
             return  # "if curl …; then", "{ curl …; }": the command is what follows
         self.assigning = False
-        self.cmd.words.append(Word(value, self.span(start, end)))
+        self.cmd.words.append(_new_tuple(Word, (value, self.span(start, end))))
 
     def expand(self, regex: re.Pattern, start: int, end: int, buf: list[str]) -> None:
         """Decode double-quoted text or a here-document body (offsets kept for errors)."""

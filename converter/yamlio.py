@@ -267,11 +267,22 @@ def _scalar(text: str) -> str | tuple[str, list[str]]:
     return rendered
 
 
+# Keys are the documents' few field names, over and over: each is checked and rendered
+# once (a str key only; anything else, and keys that need PyYAML, are never stored).
+_KEYS: dict[str, str] = {}
+
+
 def _key(key: Any) -> str:
+    if type(key) is str:
+        rendered = _KEYS.get(key)
+        if rendered is not None:
+            return rendered
     if type(key) is not str or not key or len(key) > _MAX_SIMPLE_KEY or _BREAKS.search(key):
         raise _Fallback  # PyYAML writes these as explicit "? key" entries (or tags them)
     rendered = _scalar(key)
     assert type(rendered) is str  # one-line keys never become literal blocks
+    if len(_KEYS) < _RENDERED_MAX_ENTRIES:
+        _KEYS[key] = rendered
     return rendered
 
 
@@ -311,39 +322,46 @@ def _literal(out: list[str], header: str, lines: list[str], indent: int) -> None
 _MAX_DEPTH = 100
 
 
-def _mapping(data: dict, indent: int, out: list[str], inline: bool, depth: int) -> None:
-    """A block mapping whose keys sit at `indent`; `inline`: the first key follows `- `."""
+def _mapping(data: dict, indent: int, out: list[str], lead: str | None, depth: int) -> None:
+    """A block mapping whose keys sit at `indent`; `lead`: what stands before the first key
+    instead of the indent (its sequence's `- `), so that the dash and key are one piece."""
     if depth > _MAX_DEPTH:
         raise _Fallback
     pad = " " * indent
+    add = out.append
+    known, rendered_get = _KEYS.get, _RENDERED.get  # the caches of _key and _scalar, without the calls
     for key, value in data.items():
-        if inline:
-            inline = False
-            out.append(_key(key))
+        text = known(key) if type(key) is str else None
+        if text is None:
+            text = _key(key)
+        if lead is None:
+            text = pad + text
         else:
-            out.append(pad + _key(key))
+            text, lead = lead + text, None
         kind = type(value)
         if kind is str:
-            rendered = _scalar(value)
+            rendered = rendered_get(value)
+            if rendered is None:
+                rendered = _scalar(value)
             if type(rendered) is str:
-                out.append(": " + rendered + "\n")
+                add(text + ": " + rendered + "\n")
             else:
-                out.append(":")
+                add(text + ":")
                 _literal(out, rendered[0], rendered[1], indent + 2)
         elif kind is dict:
             if value:
-                out.append(":\n")
-                _mapping(value, indent + 2, out, False, depth + 1)
+                add(text + ":\n")
+                _mapping(value, indent + 2, out, None, depth + 1)
             else:
-                out.append(": {}\n")
+                add(text + ": {}\n")
         elif kind is list:
             if value:
-                out.append(":\n")
+                add(text + ":\n")
                 _sequence(value, indent, out, False, depth + 1)  # indentless under a key
             else:
-                out.append(": []\n")
+                add(text + ": []\n")
         else:
-            out.append(": " + _other(value) + "\n")
+            add(text + ": " + _other(value) + "\n")
 
 
 def _sequence(data: list, indent: int, out: list[str], inline: bool, depth: int) -> None:
@@ -351,33 +369,36 @@ def _sequence(data: list, indent: int, out: list[str], inline: bool, depth: int)
     if depth > _MAX_DEPTH:
         raise _Fallback
     pad = " " * indent
+    add = out.append
     for value in data:
         if inline:
             inline = False
-            out.append("-")
+            dash = "-"
         else:
-            out.append(pad + "-")
+            dash = pad + "-"
         kind = type(value)
         if kind is str:
-            rendered = _scalar(value)
+            rendered = _RENDERED.get(value)
+            if rendered is None:
+                rendered = _scalar(value)
             if type(rendered) is str:
-                out.append(" " + rendered + "\n")
+                add(dash + " " + rendered + "\n")
             else:
+                add(dash)
                 _literal(out, rendered[0], rendered[1], indent + 2)
         elif kind is dict:
             if value:
-                out.append(" ")
-                _mapping(value, indent + 2, out, True, depth + 1)
+                _mapping(value, indent + 2, out, dash + " ", depth + 1)
             else:
-                out.append(" {}\n")
+                add(dash + " {}\n")
         elif kind is list:
             if value:
-                out.append(" ")
+                add(dash + " ")
                 _sequence(value, indent + 2, out, True, depth + 1)
             else:
-                out.append(" []\n")
+                add(dash + " []\n")
         else:
-            out.append(" " + _other(value) + "\n")
+            add(dash + " " + _other(value) + "\n")
 
 
 def _ends_open(data: Any) -> bool:
@@ -403,7 +424,7 @@ def _dump_fast(data: dict | list) -> str:
         return "{}\n" if type(data) is dict else "[]\n"
     out: list[str] = []
     if type(data) is dict:
-        _mapping(data, 0, out, False, 0)
+        _mapping(data, 0, out, None, 0)
     else:
         _sequence(data, 0, out, False, 0)
     if _ends_open(data):
