@@ -28,7 +28,6 @@ import mmap
 import os
 import pickle
 import signal
-import struct
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -80,11 +79,12 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
         yield from map(func, items)
         return
     pid, fd, shared = child
+    counters = memoryview(shared).cast("q")
     i = 0
     try:
         # claim item i (the front), unless the child has claimed it already (the back)
-        while i < n and i < _get(shared, _BACK):
-            _put(shared, _FRONT, i + 1)
+        while i < n and i < counters[_BACK]:
+            counters[_FRONT] = i + 1
             yield func(items[i])
             i += 1
         tail = _collect(pid, fd, n)
@@ -94,6 +94,7 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
             result = tail.get(j, _FAILED)
             yield func(items[j]) if result is _FAILED else result
     finally:
+        counters.release()
         shared.close()
         if pid:  # the caller stopped early, or an item raised: the child's work is not wanted
             _reap(pid, fd, kill=True)
@@ -103,26 +104,22 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
 # last item the child claimed (the back).  Each side claims an item before computing it
 # and gives up when the other side has claimed it; both may claim the one item where they
 # meet (each computes it; this process keeps its own result), and every item at or past
-# the back is computed by the child, so nothing is missed.
-_FRONT, _BACK = 0, 8
-
-
-def _get(shared: mmap.mmap, at: int) -> int:
-    return struct.unpack_from("q", shared, at)[0]
-
-
-def _put(shared: mmap.mmap, at: int, value: int) -> None:
-    struct.pack_into("q", shared, at, value)
+# the back is computed by the child, so nothing is missed.  Each counter is read and
+# written as one 8-byte word (a memoryview of format "q" copies the whole word at once;
+# struct.pack_into zero-fills it first, and the other process may read the zeros in
+# between: a side that read 0 would stop claiming at once).
+_FRONT, _BACK = 0, 1
 
 
 def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
     try:
         shared = mmap.mmap(-1, 16)
-        _put(shared, _FRONT, 0)
-        _put(shared, _BACK, len(items))
         read, write = os.pipe()
     except OSError:
         return None
+    counters = memoryview(shared).cast("q")
+    counters[_FRONT], counters[_BACK] = 0, len(items)
+    counters.release()
     try:
         pid = os.fork()
     except OSError:
@@ -138,9 +135,10 @@ def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
         os.close(read)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # ^C ends it with the parent, quietly
         results = {}
+        counters = memoryview(shared).cast("q")
         j = len(items) - 1
-        while j >= 0 and j >= _get(shared, _FRONT):
-            _put(shared, _BACK, j)
+        while j >= 0 and j >= counters[_FRONT]:
+            counters[_BACK] = j
             try:
                 results[j] = (func(items[j]),)
             except Exception:  # the parent computes it again and raises it in order
