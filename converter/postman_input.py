@@ -37,9 +37,9 @@ _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
 _INT = re.compile(r'"(?:[^"\\]|\\.)*"|([0-9]+)(?![0-9.eE])', re.S)
 _BAD_TEXT = re.compile(f"[{model.MARK_OPEN}{model.MARK_CLOSE}\ud800-\udfff]")
 _BAD_ESCAPE = re.compile(r"\\u(?:[eE]00[01]|[dD][89a-fA-F])")  # how JSON text can write one
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKET_STEPS = str.maketrans({"[": "\x01", "{": "\x01", "]": "\xff", "}": "\xff"})  # +1 / -1 as signed bytes
+# brackets as +1 / -1 (signed bytes); every other byte deleted
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKET_BYTES = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def as_list(value: Any) -> list:
@@ -149,7 +149,12 @@ class JsonDoc:
         # The nesting depth of the brackets outside strings, at C speed: strings and all but
         # brackets removed, brackets as +1/-1 bytes, running sum.  Only a document that is
         # too deep is scanned again, in Python, to say where.
-        skeleton = _NOT_BRACKET.sub("", _STRING.sub("", self.text)).translate(_BRACKET_STEPS).encode("latin-1")
+        # Strings go first: escaped backslashes, then escaped quotes, are dropped (str.replace,
+        # left to right, keeps a run of backslashes' parity), so every '"' left opens or
+        # closes a string and the text outside strings is every other piece between them.
+        text = self.text.replace("\\\\", "").replace('\\"', "") if "\\" in self.text else self.text
+        outside = "".join(text.split('"')[::2]).encode("utf-8", "surrogatepass")
+        skeleton = outside.translate(_BRACKET_STEPS, _NOT_BRACKET_BYTES)
         if len(skeleton) <= MAX_DEPTH or max(accumulate(array("b", skeleton))) <= MAX_DEPTH:
             return
         depth = 0

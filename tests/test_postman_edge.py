@@ -440,3 +440,40 @@ def test_secret_variable_used_as_a_header_name_withholds_that_request() -> None:
     assert [d.format(with_caret=False) for d in result.diagnostics] == [
         "error: action a_action: a credential of this input is a header or field name, which cannot be a "
         "placeholder: the action is not written [secret-in-name]"]
+
+
+# --- the nesting-depth check: strings dropped by splitting on quotes ----------------------
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab\n', max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='[]{}"\\k', max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=30)
+
+
+def _depth_by_parsing(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth_by_parsing(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth_by_parsing(v) for v in value), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.integers(min_value=0, max_value=3))
+def test_depth_check_agrees_with_the_parsed_document(value, extra):
+    """The check sees the nesting of the parsed document, whatever brackets, quotes and
+    backslashes its strings hold: nested ``extra`` levels past the limit it refuses."""
+    from converter import postman_input
+
+    deep = value
+    wrap = postman_input.MAX_DEPTH - _depth_by_parsing(value) + extra
+    for _ in range(max(0, wrap)):
+        deep = [deep]
+    text = json.dumps(deep, indent=None if extra % 2 else 1)
+    if _depth_by_parsing(deep) > postman_input.MAX_DEPTH:
+        with pytest.raises(ConverterError) as exc:
+            postman_input.JsonDoc(text, "c.json")
+        assert exc.value.code == "json-too-deep"
+    else:
+        postman_input.JsonDoc(text, "c.json")  # no error
