@@ -89,6 +89,7 @@ class PostmanLoader(RequestParts):
         self._cred_vars: set[str] = set()
         self._req_where: dict[int, str] = {}
         self._safe: dict[str, str] = {}  # template names the emitter cannot carry → plain ones (_safe_names)
+        self._templates: dict[str, None] = {}  # every template variable of the walk's requests, in order
         self._auth_where: dict[int, str] = {}  # per request: " of <folder or collection>" of its auth, or ""
         self._req_contexts: dict[int, dict[str, set[str]]] = {}
         self._path_vars: dict[int, set[str]] = {}  # per request: path variables without a value
@@ -177,7 +178,7 @@ class PostmanLoader(RequestParts):
             raise self.doc.error(("item",), "the collection has no requests", "empty-collection")
         secret = self._secret_names()
         self.secret_vars = secret
-        self._safe = _safe_names(requests)
+        self._safe = _safe_names(self._templates)
         finished = []
         for req in requests:
             try:
@@ -297,7 +298,7 @@ class PostmanLoader(RequestParts):
             if isinstance(step, Diagnostic):
                 self.diagnostics.append(step)
                 continue
-            req, extras, diags, cred_vars, placeholder_vars, path_secrets = next(done)
+            req, extras, templates, diags, cred_vars, placeholder_vars, path_secrets = next(done)
             self.diagnostics.extend(diags)
             self._cred_vars |= cred_vars
             for name, var in placeholder_vars.items():
@@ -306,13 +307,14 @@ class PostmanLoader(RequestParts):
             if req is not None:
                 key = id(req)
                 self._req_where[key], self._auth_where[key], self._path_vars[key], self._req_contexts[key] = extras
+                self._templates.update(dict.fromkeys(templates))
                 requests.append(req)
         return requests
 
     def _item(self, job: tuple) -> tuple:
-        """One request item → (request or None, its notes, and what it adds to the loader's
-        diagnostics, credential variables, placeholder variables and path secrets): the
-        same whichever process computes it."""
+        """One request item → (request or None, its notes, its template variables, and what
+        it adds to the loader's diagnostics, credential variables, placeholder variables and
+        path secrets): the same whichever process computes it."""
         item, ipath, name, folders, chain, pruning = job
         kept = self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets
         self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets = [], set(), {}, {}
@@ -324,7 +326,8 @@ class PostmanLoader(RequestParts):
             except _Skip as skip:
                 self.diagnostics.append(skip.diagnostic)
                 req, extras = None, None
-            return req, extras, self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets
+            templates = _template_names(req) if req is not None else []
+            return req, extras, templates, self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets
         finally:
             self.diagnostics, self._cred_vars, self.placeholder_vars, self.path_secrets = kept
 
@@ -515,21 +518,23 @@ class PostmanLoader(RequestParts):
         return self._req_where.get(id(req), "request")
 
 
-def _safe_names(requests: list[Request]) -> dict[str, str]:
+def _template_names(req: Request) -> list[str]:
+    """The template variables a request uses, in order of appearance (repeats kept)."""
+    values = [req.url, *(v for _, v in req.headers)]
+    if req.body is not None:
+        values += [req.body.text or ""] + [p.value or "" for p in req.body.form or []]
+    if req.auth is not None:
+        values += [req.auth.username, req.auth.password, req.auth.token, *req.auth.oauth2.values()]
+    return [t.name for value in values if value and model.MARK_OPEN in value
+            for t in model.tokens(value) if t.kind == model.TEMPLATE]
+
+
+def _safe_names(names: dict[str, None]) -> dict[str, str]:
     """Variables whose names the emitter cannot carry in a token (it splits values on ``/ ? & =
     ;`` and quotes: ``{{x&y}}``, ``{{?}}``) → distinct plain names, each its input argument's
     name (``naming.arg_name``, suffixed when two would meet: ``{{?}}`` and ``{{#}}`` are two
-    arguments, ``arg`` and ``arg_2``)."""
-    names: dict[str, None] = {}
-    for req in requests:
-        values = [req.url, *(v for _, v in req.headers)]
-        if req.body is not None:
-            values += [req.body.text or ""] + [p.value or "" for p in req.body.form or []]
-        if req.auth is not None:
-            values += [req.auth.username, req.auth.password, req.auth.token, *req.auth.oauth2.values()]
-        for value in values:
-            if value and model.MARK_OPEN in value:
-                names.update((t.name, None) for t in model.tokens(value) if t.kind == model.TEMPLATE)
+    arguments, ``arg`` and ``arg_2``).  ``names``: every template variable of the requests,
+    in order of appearance."""
     taken = {naming.arg_name(n) for n in names if _PLAIN_NAME.match(n)}
     out: dict[str, str] = {}
     for name in names:
