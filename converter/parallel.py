@@ -89,7 +89,7 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
             i += 1
         tail = _collect(pid, fd, n)
         pid = 0
-        last_run["child"] = sum(1 for r in tail.values() if r is not _FAILED)
+        last_run["child"] = len(tail)
         for j in range(i, n):
             result = tail.get(j, _FAILED)
             yield func(items[j]) if result is _FAILED else result
@@ -134,21 +134,20 @@ def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
     try:
         os.close(read)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # ^C ends it with the parent, quietly
-        results = {}
+        # Each result is pickled as soon as it is made, while the parent still works: only
+        # sending and loading are left when the two meet.
+        frames = []
         counters = memoryview(shared).cast("q")
         j = len(items) - 1
         while j >= 0 and j >= counters[_FRONT]:
             counters[_BACK] = j
             try:
-                results[j] = (func(items[j]),)
-            except Exception:  # the parent computes it again and raises it in order
-                results[j] = None
+                frame = pickle.dumps((j, func(items[j])), pickle.HIGHEST_PROTOCOL)
+                frames += (len(frame).to_bytes(8, "little"), frame)  # each frame loads on its own
+            except Exception:  # failed or unpicklable: the parent computes it (and raises it in order)
+                pass
             j -= 1
-        try:
-            data = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
-        except Exception:  # something unpicklable: the parent does the whole tail
-            data = pickle.dumps(None)
-        view = memoryview(data)
+        view = memoryview(b"".join(frames))
         while view:
             view = view[os.write(write, view):]
         status = 0
@@ -157,8 +156,8 @@ def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
 
 
 def _collect(pid: int, fd: int, count: int) -> dict:
-    """The child's results by position (absent or ``_FAILED``: the parent computes it),
-    and the child reaped."""
+    """The child's results by position (absent: the parent computes it), and the child
+    reaped."""
     chunks = []
     try:
         while True:
@@ -168,14 +167,20 @@ def _collect(pid: int, fd: int, count: int) -> dict:
             chunks.append(chunk)
     except OSError:
         chunks = []
-    ok = _reap(pid, fd, kill=False)
-    try:
-        results = pickle.loads(b"".join(chunks)) if ok and chunks else None
-    except Exception:
-        results = None
-    if not isinstance(results, dict):
+    if not _reap(pid, fd, kill=False):
         return {}
-    return {j: (_FAILED if r is None else r[0]) for j, r in results.items()}
+    # One pickle per result, each with its own memo (one Unpickler over all of them
+    # would resolve a later frame's back-references into an earlier frame's objects).
+    data, results, pos = memoryview(b"".join(chunks)), {}, 0
+    while pos + 8 <= len(data):
+        size = int.from_bytes(data[pos:pos + 8], "little")
+        try:
+            j, result = pickle.loads(data[pos + 8:pos + 8 + size])
+        except Exception:  # (cannot happen) whatever follows, the parent computes
+            return results
+        results[j] = result
+        pos += 8 + size
+    return results
 
 
 def _reap(pid: int, fd: int, kill: bool) -> bool:
