@@ -49,6 +49,18 @@ def test_same_results_in_order():
     assert no_children_left()
 
 
+def test_results_that_refer_to_themselves_come_back_whole():
+    """A result holding the same object twice pickles a back-reference; each of the child's
+    results must resolve its own (loaded as one stream, they pointed into earlier results)."""
+    def f(x):
+        name = f"item-{x}"
+        return name, [name, {"again": name}], x
+
+    items = list(range(3000))
+    assert list(parallel.ordered_map(f, items, min_items=1)) == [f(x) for x in items]
+    assert parallel.last_run["child"] > 0
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.text(max_size=20), max_size=60))
 def test_any_list_maps_like_map(items):
