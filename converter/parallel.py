@@ -18,6 +18,10 @@ What stays exactly as in a plain ``map``:
   does not pickle), makes this process compute those items itself, so an exception is
   raised here, in order, as the sequential run raises it.
 
+What does not: the child's results are copies, so two results never share an object
+(the Postman walk and the docs parser build every request afresh; their tests compare
+every corpus case both ways).
+
 The child never writes to stdout/stderr or files and leaves with ``os._exit`` (no
 ``atexit`` handlers, no flushing of inherited buffers).  Set ``CURL2CONNECTOR_JOBS=1`` to
 keep everything in one process.
@@ -87,7 +91,7 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
             counters[_FRONT] = i + 1
             yield func(items[i])
             i += 1
-        tail = _collect(pid, fd, n)
+        tail = _collect(pid, fd)
         pid = 0
         last_run["child"] = len(tail)
         for j in range(i, n):
@@ -155,7 +159,7 @@ def _fork(func: Callable, items: Sequence) -> tuple[int, int, mmap.mmap] | None:
         os._exit(status)
 
 
-def _collect(pid: int, fd: int, count: int) -> dict:
+def _collect(pid: int, fd: int) -> dict:
     """The child's results by position (absent: the parent computes it), and the child
     reaped."""
     chunks = []
