@@ -250,7 +250,7 @@ def _render(value: str) -> str:
     if model.MARK_OPEN not in value:
         return value
     # the text between tokens is kept as it is (what model.parts calls literal parts)
-    return model._TOKEN_RE.sub(_render_token, value)
+    return model.TOKEN_RE.sub(_render_token, value)
 
 
 def _render_token(m: re.Match) -> str:

@@ -33,6 +33,7 @@ TEMPLATE = "{"
 PLACEHOLDER = "<"
 
 _TOKEN_RE = re.compile(f"{MARK_OPEN}([$<{{])([^{MARK_CLOSE}]*){MARK_CLOSE}")
+TOKEN_RE = _TOKEN_RE  # one token: group 1 its kind, group 2 its name (for re.sub over a value)
 
 
 def shell_var(name: str) -> str:

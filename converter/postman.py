@@ -403,23 +403,19 @@ class PostmanLoader(RequestParts):
                 if key in a.oauth2:
                     a.oauth2[key] = self._oauth2_url(req, key, a.oauth2[key], secret)
 
-        def fin(value: str) -> str:
-            if not model.has_tokens(value):
-                return value
-            out = []
-            for p in model.parts(value):
-                if isinstance(p, model.Lit):
-                    out.append(p.text)
-                elif p.kind != model.TEMPLATE:
-                    out.append(model.MARK_OPEN + p.kind + p.name + model.MARK_CLOSE)
-                elif p.name in secret or is_credential_param(p.name):
-                    name = placeholder_name(p.name)
-                    self.placeholder_vars.setdefault(name, p.name)
-                    out.append(model.placeholder(name))
-                else:
-                    used.setdefault(p.name, None)
-                    out.append(model.template(self._safe.get(p.name, p.name)))
-            return "".join(out)
+        def token(m: re.Match) -> str:
+            kind, var = m.group(1), m.group(2)
+            if kind != model.TEMPLATE:
+                return m.group(0)
+            if var in secret or is_credential_param(var):
+                name = placeholder_name(var)
+                self.placeholder_vars.setdefault(name, var)
+                return model.placeholder(name)
+            used.setdefault(var, None)
+            return model.template(self._safe.get(var, var))
+
+        def fin(value: str) -> str:  # every template token decided; the text between kept
+            return model.TOKEN_RE.sub(token, value) if model.MARK_OPEN in value else value
 
         req.url = fin(req.url)
         req.headers = [(k, fin(v)) for k, v in req.headers]
