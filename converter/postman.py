@@ -521,8 +521,8 @@ def _template_names(req: Request) -> list[str]:
         values += [req.body.text or ""] + [p.value or "" for p in req.body.form or []]
     if req.auth is not None:
         values += [req.auth.username, req.auth.password, req.auth.token, *req.auth.oauth2.values()]
-    return [t.name for value in values if value and model.MARK_OPEN in value
-            for t in model.tokens(value) if t.kind == model.TEMPLATE]
+    return [name for value in values if value and model.MARK_OPEN in value
+            for kind, name in model.TOKEN_RE.findall(value) if kind == model.TEMPLATE]
 
 
 def _safe_names(names: dict[str, None]) -> dict[str, str]:
