@@ -519,3 +519,35 @@ def test_clean_collection_resolves_no_span(monkeypatch):
     assert [d.format(with_caret=False) for d in result.diagnostics if d.severity == "error"] == [
         "c.json:56:3: error: $.item[7] ('r7'): method TRACE is not supported by the platform "
         "(GET, POST, PUT, PATCH, DELETE) [unsupported-method]"]
+
+
+# -- the console entry point leaves with os._exit: nothing may be lost on the way out ----------
+
+def test_entry_point_flushes_everything_and_keeps_the_status(tmp_path):
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    inproc = CliRunner().invoke(cli, ["convert", "examples/openai.sh"])
+    out = subprocess.run([sys.executable, "-m", "converter", "convert", "examples/openai.sh"], cwd=REPO,
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == inproc.stdout and out.stdout.endswith("\n")
+    bad = subprocess.run([sys.executable, "-m", "converter", "convert", "-"], cwd=REPO, input="curl\n",
+                         capture_output=True, text=True)
+    assert bad.returncode == 3 and "[no-url]" in bad.stderr and "Traceback" not in bad.stderr
+    usage = subprocess.run([sys.executable, "-m", "converter", "convert", "--no-such-option"], cwd=REPO,
+                           capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_entry_point_into_a_closed_pipe_says_nothing_odd():
+    page = "\n".join(f"curl https://api.example.com/v1/items/{i} -H 'X-Request-Id: r{i}'" for i in range(3000))
+    proc = subprocess.Popen([sys.executable, "-m", "converter", "convert", "-"], cwd=REPO, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(page.encode())
+    proc.stdin.close()
+    proc.stdout.read(100)
+    proc.stdout.close()  # like `| head -c 100`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err
