@@ -477,3 +477,12 @@ def test_depth_check_agrees_with_the_parsed_document(value, extra):
         assert exc.value.code == "json-too-deep"
     else:
         postman_input.JsonDoc(text, "c.json")  # no error
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "{", '"', "é", "\u4e2d", "\U0001f600", MARK_OPEN, MARK_CLOSE,
+                                         "\ud800", "\udfff", "\udc00"]), max_size=12))
+def test_bad_text_fast_check_agrees_with_the_pattern(text):
+    from converter import postman_input
+
+    assert postman_input._has_bad_text(text) == bool(postman_input._BAD_TEXT.search(text))
