@@ -109,9 +109,9 @@ def _convert_one(inp: Input, kind: str, em: Emitter, opts: Options, explicit: bo
         from .docs import iter_doc
 
         files = FileSource(inp.base_dir) if opts.read_files else None
-        # Each run of snippets is emitted as soon as it is parsed (the later runs are parsed
-        # meanwhile by a second core, see converter.parallel); the page's own diagnostics are
-        # listed before the emitter's, as when the page is parsed first.
+        # Each group of code blocks is emitted as soon as it is parsed (later groups are
+        # parsed meanwhile by a second core, see converter.parallel); the page's own
+        # diagnostics are listed before the emitter's, as when the page is parsed first.
         start, page = len(em.diagnostics), []
         for requests, diags in iter_doc(inp.text, kind, inp.source, shell_kind=opts.shell_kind, files=files):
             page.extend(diags)
