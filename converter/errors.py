@@ -85,9 +85,7 @@ class LazySpan:
 
 
 def _resolved(span: Span) -> LazySpan:
-    lazy = LazySpan(lambda: span)
-    lazy._span, lazy._make = span, None
-    return lazy
+    return LazySpan(lambda: span)
 
 
 @dataclass(frozen=True)

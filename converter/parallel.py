@@ -41,8 +41,6 @@ R = TypeVar("R")
 # Below this many items a fork (~5-20 ms for a large process) does not pay for itself.
 MIN_ITEMS = 512
 
-_FAILED = object()  # the child could not compute this item: the parent will
-
 # How many results of the last shared-out map came from the child (tests and benchmarks
 # read it: a child whose work was lost costs time, never correctness).
 last_run = {"child": 0}
@@ -95,8 +93,7 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
         pid = 0
         last_run["child"] = len(tail)
         for j in range(i, n):
-            result = tail.get(j, _FAILED)
-            yield func(items[j]) if result is _FAILED else result
+            yield tail[j] if j in tail else func(items[j])  # absent: the child could not make it
     finally:
         counters.release()
         shared.close()
